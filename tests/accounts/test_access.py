@@ -1,0 +1,87 @@
+"""Every URL x every role: who reaches which page. Add each new URL to ROUTES."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from screening.accounts.models import Role
+from tests.conftest import ROLES, make_member
+
+OK, FORBIDDEN, TO_LOGIN = 200, 403, "login"
+ANON = "anonymous"
+SUPERUSER = "superuser"
+
+# url name -> expected result per visitor; anything a role may not reach is 403.
+ROUTES = {
+    "home": {
+        ANON: TO_LOGIN,
+        SUPERUSER: OK,
+        Role.PRACTITIONER: OK,
+        Role.RECORDS_KEEPER: OK,
+        Role.RULES_ADMIN: OK,
+    },
+    "login": {ANON: OK},
+    "admin:index": {SUPERUSER: OK},
+}
+
+
+def visitors():
+    return [ANON, SUPERUSER, *ROLES]
+
+
+def cases():
+    for name, expected in ROUTES.items():
+        for visitor in visitors():
+            yield name, visitor, expected.get(visitor)
+
+
+def log_in(client, clinic, visitor):
+    if visitor == ANON:
+        return
+    if visitor == SUPERUSER:
+        user = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    else:
+        user = make_member(clinic, visitor)
+    client.force_login(user)
+
+
+@pytest.mark.parametrize(("name", "visitor", "expected"), list(cases()))
+def test_it_gives_each_role_exactly_its_pages(client, clinic, name, visitor, expected):
+    log_in(client, clinic, visitor)
+    url = reverse(name)
+    response = client.get(url)
+
+    if expected == TO_LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif expected == OK:
+        assert response.status_code == 200
+        assert b"MISSING_TEMPLATE_VARIABLE" not in response.content
+    elif name == "admin:index" or (name == "login" and visitor != ANON):
+        # The admin sends non-staff to its own login; signed-in users are sent on from login.
+        assert response.status_code == 302
+    else:
+        assert response.status_code == FORBIDDEN
+
+
+def test_it_shows_each_role_its_own_home(client, clinic):
+    for role, phrase in [
+        (Role.PRACTITIONER, b"Start a consultation"),
+        (Role.RECORDS_KEEPER, b"Records"),
+        (Role.RULES_ADMIN, b"Rules"),
+    ]:
+        client.force_login(make_member(clinic, role))
+        assert phrase in client.get(reverse("home")).content
+
+
+def test_it_marks_signed_in_pages_no_store(client, practitioner):
+    client.force_login(practitioner)
+    response = client.get(reverse("home"))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_sends_a_content_security_policy_without_inline_script(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy

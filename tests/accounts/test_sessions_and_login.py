@@ -1,0 +1,59 @@
+import time
+
+from django.conf import settings
+from django.urls import reverse
+
+from screening.accounts.middleware import LOGIN_AT_KEY
+from tests.conftest import PASSWORD
+
+
+def test_it_ends_idle_sessions_after_fifteen_minutes():
+    assert settings.SESSION_COOKIE_AGE == 15 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_it_signs_out_a_session_older_than_twelve_hours(client, practitioner):
+    client.force_login(practitioner)
+    session = client.session
+    session[LOGIN_AT_KEY] = time.time() - 12 * 3600 - 1
+    session.save()
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_keeps_a_recent_session(client, practitioner):
+    client.post(reverse("login"), {"username": practitioner.username, "password": PASSWORD})
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_it_locks_a_username_after_five_failed_logins(client, practitioner):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": practitioner.username, "password": "wrong"})
+
+    response = client.post(
+        reverse("login"), {"username": practitioner.username, "password": PASSWORD}
+    )
+
+    assert response.status_code == 429
+    assert b"Too many failed sign-ins" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_shows_a_clinician_404_page_without_debug_detail(client, practitioner):
+    client.force_login(practitioner)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"We could not find that page or record" in response.content
+    assert b"Traceback" not in response.content
+
+
+def test_it_renders_the_500_page_without_a_stack_trace(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content

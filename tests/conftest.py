@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from screening.accounts.models import Clinic, Membership, Role
+
+PASSWORD = "correct horse battery staple"
+ROLES = [Role.PRACTITIONER, Role.RECORDS_KEEPER, Role.RULES_ADMIN]
+
+
+def make_member(clinic, role, username=None):
+    username = username or f"{role}_{clinic.pk}"
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    Membership.objects.create(user=user, clinic=clinic, role=role)
+    return user
+
+
+@pytest.fixture
+def clinic(db):
+    return Clinic.objects.create(name="Clinic A")
+
+
+@pytest.fixture
+def other_clinic(db):
+    return Clinic.objects.create(name="Clinic B")
+
+
+@pytest.fixture
+def practitioner(clinic):
+    return make_member(clinic, Role.PRACTITIONER)
+
+
+@pytest.fixture
+def records_keeper(clinic):
+    return make_member(clinic, Role.RECORDS_KEEPER)
+
+
+@pytest.fixture
+def rules_admin(clinic):
+    return make_member(clinic, Role.RULES_ADMIN)
+
+
+@pytest.fixture
+def member_client(client, clinic):
+    """Log a client in as a fresh member of `clinic` with the given role."""
+
+    def login(role):
+        client.force_login(make_member(clinic, role))
+        return client
+
+    return login

@@ -1,0 +1,12 @@
+"""Test settings: the production settings module with test-only defaults for what it requires."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from screening.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "MISSING_TEMPLATE_VARIABLE:%s"  # noqa: F405
