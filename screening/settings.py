@@ -1,7 +1,8 @@
 """Settings, read from the environment (see README "Configuration").
 
-Local defaults are safe to run on a laptop: SQLite in the project folder and DEBUG off unless the
-environment turns it on (`make run` does). Production sets DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS.
+Local defaults are safe to run on a laptop: SQLite in the project folder and DEBUG off unless
+the environment turns it on (`make run` does). Production sets DATABASE_URL, SECRET_KEY and
+ALLOWED_HOSTS.
 """
 
 from pathlib import Path

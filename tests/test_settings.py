@@ -1,4 +1,4 @@
-"""Settings read from the environment, checked in a fresh interpreter so each case is independent."""
+"""Settings read from the environment, each case checked in a fresh interpreter."""
 
 import os
 import subprocess

@@ -31,5 +31,5 @@ def role_required(*roles: Role):
 
 
 def get_clinic_object_or_404(model, request, **lookup):
-    """Fetch one row of `model` belonging to the request's clinic; any other clinic's row is a 404."""
+    """Fetch one row of `model` in the request's clinic; another clinic's row is a 404."""
     return get_object_or_404(model.objects.for_clinic(request.clinic), **lookup)

@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.skip("no Chromium on the PATH: install Debian's chromium package to run browser tests")
+        pytest.skip("no Chromium on the PATH: install Debian's chromium package for browser tests")
     # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright

@@ -45,6 +45,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:<20} {password:<16} {role.label}")
         else:
             self.stdout.write(
-                "Demo users already exist. Their passwords were printed when they were created; "
-                "for new ones run: DEBUG=true .venv/bin/python manage.py demo_setup --reset-passwords"
+                "Demo users already exist; their passwords were printed when they were created. "
+                "For new ones: DEBUG=true .venv/bin/python manage.py demo_setup --reset-passwords"
             )
