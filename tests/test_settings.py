@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
 
 def run(args, **env):
     ours = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+    ours.add("DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser tests
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(
         [sys.executable, *args],
