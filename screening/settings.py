@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "screening.accounts",
+    "screening.rules",
+    "screening.records",
 ]
 
 MIDDLEWARE = [

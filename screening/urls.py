@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from screening.accounts import views as account_views
 
@@ -15,5 +15,6 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("records/", include("screening.records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -5,10 +7,11 @@ from screening.accounts.models import Clinic, Membership, Role
 
 PASSWORD = "correct horse battery staple"
 ROLES = [Role.PRACTITIONER, Role.RECORDS_KEEPER, Role.RULES_ADMIN]
+_user_numbers = itertools.count(1)
 
 
 def make_member(clinic, role, username=None):
-    username = username or f"{role}_{clinic.pk}"
+    username = username or f"{role}_{next(_user_numbers)}"
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     Membership.objects.create(user=user, clinic=clinic, role=role)
     return user

@@ -1,0 +1,61 @@
+"""The screening engine: the intake schema, rule compilation and evaluation. Pure Python.
+
+Nothing here imports Django: the engine is unit tested without a database, and the Django layer
+calls it with plain dicts and gets frozen dataclasses back.
+"""
+
+from .compiler import ConditionInvalid, compile_condition
+from .conditions import OPERATORS, ConditionProblem, describe_condition, validate_condition
+from .decision import Decision, Finding
+from .intake import FieldError, IntakeInvalid, validate_intake
+from .rules import WAIT_ANCHORS, RuleProblem, RuleSpec, validate_rule
+from .ruleset import CompiledRuleSet, RuleSetInvalid, compile_rule_set
+from .schema import (
+    CONDITION_FIELDS,
+    DERIVED_FIELDS,
+    INTAKE_FIELDS,
+    FieldSpec,
+    field_label,
+    field_spec,
+    value_label,
+)
+from .vocabulary import (
+    MedicationClass,
+    MedicationMatch,
+    MedicationVocabulary,
+    VocabularyInvalid,
+    VocabularyName,
+)
+
+__all__ = [
+    "CONDITION_FIELDS",
+    "DERIVED_FIELDS",
+    "INTAKE_FIELDS",
+    "OPERATORS",
+    "WAIT_ANCHORS",
+    "CompiledRuleSet",
+    "ConditionInvalid",
+    "ConditionProblem",
+    "Decision",
+    "FieldError",
+    "FieldSpec",
+    "Finding",
+    "IntakeInvalid",
+    "MedicationClass",
+    "MedicationMatch",
+    "MedicationVocabulary",
+    "RuleProblem",
+    "RuleSetInvalid",
+    "RuleSpec",
+    "VocabularyInvalid",
+    "VocabularyName",
+    "compile_condition",
+    "compile_rule_set",
+    "describe_condition",
+    "field_label",
+    "field_spec",
+    "validate_condition",
+    "validate_intake",
+    "validate_rule",
+    "value_label",
+]

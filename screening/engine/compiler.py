@@ -1,0 +1,229 @@
+"""Compiling a validated condition into plain closures.
+
+A compiled check takes the facts of one intake (a dict of field -> value, see ``facts.py``) and
+returns a bool. Operators are looked up in a fixed table; nothing from a rule is evaluated as code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from .conditions import ConditionProblem, is_group, item_scope, validate_condition
+from .schema import CONDITION_FIELDS
+
+Check = Callable[[dict], bool]
+
+
+class ConditionInvalid(ValueError):
+    """A condition cannot be compiled; ``problems`` lists why."""
+
+    def __init__(self, problems: list[ConditionProblem]):
+        self.problems = list(problems)
+        super().__init__(" ".join(f"{p.path or 'condition'}: {p.message}" for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTest:
+    field: str
+    op: str
+    value: object
+    check: Check
+    inner: CompiledGroup | None = None  # the item group of an any_item test
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledGroup:
+    kind: str
+    children: tuple[CompiledTest | CompiledGroup, ...]
+    check: Check
+
+
+def compile_condition(condition: dict, *, class_codes: Collection[str]) -> Check:
+    """The condition as one closure ``check(facts) -> bool``. Raises ``ConditionInvalid``."""
+    return build_condition(condition, class_codes=class_codes).check
+
+
+def build_condition(condition: dict, *, class_codes: Collection[str]) -> CompiledGroup:
+    """The condition as a tree of compiled groups and tests (kept for explaining a finding)."""
+    problems = validate_condition(condition, class_codes=class_codes)
+    if problems:
+        raise ConditionInvalid(problems)
+    return build_valid_condition(condition)
+
+
+def build_valid_condition(condition: dict) -> CompiledGroup:
+    """``build_condition`` for a condition already validated (by ``validate_rule``)."""
+    return _group(condition, CONDITION_FIELDS)
+
+
+def true_tests(group: CompiledGroup, facts: dict) -> list[CompiledTest]:
+    """Every true test in the branches that make a true group true (all branches of an ``any``)."""
+    found: list[CompiledTest] = []
+    _collect_true_tests(group, facts, found)
+    return found
+
+
+def _collect_true_tests(group: CompiledGroup, facts: dict, found: list[CompiledTest]) -> None:
+    # Every child of a true `all` group is true: only the branches of an `any` need checking.
+    check_each = group.kind == "any"
+    for child in group.children:
+        if check_each and not child.check(facts):
+            continue
+        if isinstance(child, CompiledGroup):
+            _collect_true_tests(child, facts, found)
+        else:
+            found.append(child)
+
+
+def holds_without(
+    node: CompiledGroup | CompiledTest, facts: dict, dropped: Callable[[CompiledTest], bool]
+) -> bool:
+    """Whether the condition is still true when the ``dropped`` tests are taken as false."""
+    if isinstance(node, CompiledTest):
+        return not dropped(node) and node.check(facts)
+    results = (holds_without(child, facts, dropped) for child in node.children)
+    return all(results) if node.kind == "all" else any(results)
+
+
+def _group(node: dict, scope) -> CompiledGroup:
+    kind, items = next(iter(node.items()))
+    children = tuple(
+        _group(item, scope) if is_group(item) else _test(item, scope) for item in items
+    )
+    checks = tuple(child.check for child in children)
+    return CompiledGroup(kind, children, _all(checks) if kind == "all" else _any(checks))
+
+
+def _test(node: dict, scope) -> CompiledTest:
+    name, op, value = node["field"], node["op"], node.get("value")
+    if op == "any_item":
+        inner = _group(value, item_scope(scope[name]))
+        return CompiledTest(name, op, value, _any_item(name, inner.check), inner)
+    return CompiledTest(name, op, value, _OPERATORS[op](name, value))
+
+
+# The hot path: plain loops, as all()/any() over a generator cost several times more per call.
+
+
+def _all(checks: tuple[Check, ...]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(facts):
+        for each in checks:  # noqa: SIM110
+            if not each(facts):
+                return False
+        return True
+
+    return check
+
+
+def _any(checks: tuple[Check, ...]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(facts):
+        for each in checks:  # noqa: SIM110
+            if each(facts):
+                return True
+        return False
+
+    return check
+
+
+def _any_item(name: str, inner: Check) -> Check:
+    def check(facts):
+        for item in facts[name]:  # noqa: SIM110
+            if inner(item):
+                return True
+        return False
+
+    return check
+
+
+# Each operator builds a closure over the field name and the rule's value. Lists and sets in facts
+# are frozensets (enum lists) or lists; null answers make comparisons false, as docs/rules.md says.
+
+
+def _equals(name, value):
+    return lambda facts: facts[name] == value
+
+
+def _not_equals(name, value):
+    return lambda facts: facts[name] != value
+
+
+def _lt(name, value):
+    return lambda facts: (answer := facts[name]) is not None and answer < value
+
+
+def _lte(name, value):
+    return lambda facts: (answer := facts[name]) is not None and answer <= value
+
+
+def _gt(name, value):
+    return lambda facts: (answer := facts[name]) is not None and answer > value
+
+
+def _gte(name, value):
+    return lambda facts: (answer := facts[name]) is not None and answer >= value
+
+
+def _in(name, value):
+    allowed = frozenset(value)
+    return lambda facts: facts[name] in allowed
+
+
+def _not_in(name, value):
+    excluded = frozenset(value)
+    return lambda facts: facts[name] not in excluded
+
+
+def _contains(name, value):
+    return lambda facts: value in facts[name]
+
+
+def _contains_any(name, value):
+    wanted = frozenset(value)
+    return lambda facts: not wanted.isdisjoint(facts[name])
+
+
+def _contains_all(name, value):
+    wanted = frozenset(value)
+    return lambda facts: wanted <= facts[name]
+
+
+def _is_empty(name, value):
+    return lambda facts: not facts[name]
+
+
+def _is_not_empty(name, value):
+    return lambda facts: bool(facts[name])
+
+
+def _is_null(name, value):
+    return lambda facts: facts[name] is None
+
+
+def _is_not_null(name, value):
+    return lambda facts: facts[name] is not None
+
+
+_OPERATORS = {
+    "equals": _equals,
+    "not_equals": _not_equals,
+    "lt": _lt,
+    "lte": _lte,
+    "gt": _gt,
+    "gte": _gte,
+    "in": _in,
+    "not_in": _not_in,
+    "contains": _contains,
+    "contains_any": _contains_any,
+    "contains_all": _contains_all,
+    "is_empty": _is_empty,
+    "is_not_empty": _is_not_empty,
+    "is_null": _is_null,
+    "is_not_null": _is_not_null,
+}

@@ -1,0 +1,76 @@
+"""Turn stored answers and decisions into words for the pages: labels, not field names."""
+
+import datetime
+
+from screening.engine import field_label, value_label
+
+OUTCOME_DISPLAY = {
+    "proceed": {
+        "word": "Proceed",
+        "style": "success",
+        "icon": "✓",
+        "summary": "No precaution stops treatment today.",
+    },
+    "postpone": {
+        "word": "Postpone",
+        "style": "warning",
+        "icon": "⏸",
+        "summary": "Do not treat today. Re-screen when the wait has passed.",
+    },
+    "refer": {
+        "word": "Refer",
+        "style": "danger",
+        "icon": "✋",
+        "summary": "Do not treat. A doctor or prescriber must clear the client first.",
+    },
+}
+ACTION_DISPLAY = {"refer": "Refer", "postpone": "Postpone", "caution": "Caution"}
+
+
+def answer_text(field: str, value) -> str:
+    """A stored answer in words: enum labels, yes/no, items of the list fields spelled out."""
+    if isinstance(value, list):
+        if not value:
+            return "none"
+        return "; ".join(item_text(field, item) for item in value)
+    return value_label(field, value)
+
+
+def item_text(field: str, item) -> str:
+    if not isinstance(item, dict):
+        return value_label(field, item)
+    parts = [
+        f"{field_label(f'{field}.{key}')}: {answer_text(f'{field}.{key}', value)}"
+        for key, value in item.items()
+    ]
+    return ", ".join(parts)
+
+
+def present_finding(finding: dict, screened_on: datetime.date) -> dict:
+    days = finding.get("rescreen_after_days")
+    return {
+        **finding,
+        "action_word": ACTION_DISPLAY.get(finding["action"], finding["action"]),
+        "reasons": [
+            {"label": field_label(b["field"]), "answer": answer_text(b["field"], b["value"])}
+            for b in finding.get("because", [])
+        ],
+        "rescreen_on": screened_on + datetime.timedelta(days=days) if days else None,
+    }
+
+
+def present_decision(decision: dict, screened_on: datetime.date) -> dict:
+    findings = [present_finding(f, screened_on) for f in decision["findings"]]
+    return {
+        "outcome": OUTCOME_DISPLAY[decision["outcome"]],
+        "findings": findings,
+        "referrals": [f for f in findings if f["action"] == "refer"],
+        "rescreen_after": (
+            datetime.date.fromisoformat(decision["rescreen_after"])
+            if decision.get("rescreen_after")
+            else None
+        ),
+        "medications": decision.get("medications", []),
+        "unrecognised": decision.get("unrecognised_medications", []),
+        "rule_set_version": decision["rule_set_version"],
+    }

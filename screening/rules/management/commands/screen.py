@@ -1,0 +1,100 @@
+import datetime
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from screening import engine
+from screening.records.services import decide
+from screening.rules.models import RuleSet, RuleSetStatus
+from screening.rules.services import published_rule_set
+
+INVALID_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Screen an intake (a JSON object) or a JSON list of intakes against the published rule set "
+        "and print the decision JSON. Saves nothing. Exits 2 on invalid input."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a JSON file, or - for standard input")
+        parser.add_argument("--rule-set", type=int, dest="version", help="rule-set version")
+        parser.add_argument("--on", dest="on", help="screening date YYYY-MM-DD (default today)")
+
+    def handle(self, *args, file, version=None, on=None, **options):
+        screening_date = self.parse_date(on)
+        rule_set = self.rule_set(version)
+        data = self.read(file)
+        intakes = data if isinstance(data, list) else [data]
+        self.reject_invalid(intakes, many=isinstance(data, list))
+        decisions = [decide(i, on=screening_date, rule_set=rule_set)[0] for i in intakes]
+        output = decisions if isinstance(data, list) else decisions[0]
+        self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
+
+    def parse_date(self, on):
+        if on is None:
+            return timezone.localdate()
+        try:
+            return datetime.date.fromisoformat(on)
+        except ValueError:
+            raise CommandError(
+                f"--on: '{on}' is not a date; use YYYY-MM-DD.", returncode=INVALID_INPUT
+            ) from None
+
+    def rule_set(self, version):
+        if version is None:
+            return published_rule_set()
+        rule_set = RuleSet.objects.filter(version=version).first()
+        if rule_set is None or rule_set.status != RuleSetStatus.PUBLISHED:
+            versions = ", ".join(
+                str(v)
+                for v in RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED)
+                .order_by("version")
+                .values_list("version", flat=True)
+            )
+            raise CommandError(
+                f"--rule-set: no published rule set {version}; published: {versions}.",
+                returncode=INVALID_INPUT,
+            )
+        return rule_set
+
+    def read(self, file):
+        try:
+            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}", returncode=2) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CommandError(
+                f"{file}: not valid JSON ({error.msg} at line {error.lineno}, "
+                f"column {error.colno}).",
+                returncode=INVALID_INPUT,
+            ) from None
+        if not isinstance(data, (dict, list)) or (isinstance(data, list) and not data):
+            raise CommandError(
+                "expected an intake (a JSON object) or a non-empty JSON list of intakes.",
+                returncode=INVALID_INPUT,
+            )
+        return data
+
+    def reject_invalid(self, intakes, *, many):
+        problems = []
+        for index, intake in enumerate(intakes):
+            where = f"intake {index}: " if many else ""
+            if not isinstance(intake, dict):
+                problems.append(f"{where}expected a JSON object")
+                continue
+            try:
+                engine.validate_intake(intake)
+            except engine.IntakeInvalid as invalid:
+                problems += [f"{where}{e.field}: {e.message}" for e in invalid.errors]
+        if problems:
+            raise CommandError(
+                "invalid intake:\n" + "\n".join(f"  {p}" for p in problems),
+                returncode=INVALID_INPUT,
+            )

@@ -1,0 +1,51 @@
+"""Create a rule set from the JSON of fixtures/rules_v1.json and fixtures/medications_v1.json.
+
+Written against model classes passed in, so the data migration can use its historical models.
+"""
+
+import json
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
+
+
+def read_fixture(name):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def create_rule_set(models, *, version, rules, vocabulary, status, note="", **extra):
+    """Create rule set `version` with its rules and vocabulary; return it."""
+    rule_set = models.RuleSet.objects.create(version=version, status=status, note=note, **extra)
+    models.Rule.objects.bulk_create(
+        models.Rule(
+            rule_set=rule_set,
+            position=position,
+            code=rule["code"],
+            action=rule["action"],
+            message=rule["message"],
+            client_message=rule["client_message"],
+            wait_days=rule.get("wait_days"),
+            wait_from=rule.get("wait_from") or "",
+            source=rule["source"],
+            source_section=rule.get("source_section", ""),
+            condition=rule["condition"],
+            reviewed_on=rule.get("reviewed_on"),
+        )
+        for position, rule in enumerate(rules)
+    )
+    models.MedicationClass.objects.bulk_create(
+        models.MedicationClass(
+            rule_set=rule_set,
+            code=item["code"],
+            label=item["label"],
+            precaution=item.get("precaution", ""),
+        )
+        for item in vocabulary["classes"]
+    )
+    models.MedicationName.objects.bulk_create(
+        models.MedicationName(
+            rule_set=rule_set, name=item["name"], generic=item["generic"], classes=item["classes"]
+        )
+        for item in vocabulary["names"]
+    )
+    return rule_set

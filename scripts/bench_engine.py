@@ -1,0 +1,445 @@
+"""Benchmark: the compiled seeded rule set against a hand-written floor (not a test).
+
+Generates 10,000 varied intakes with a fixed seed, validates them, checks that the engine and
+``floor_decide`` (the same precautions as plain if-statements) agree on every outcome, then times
+both, best of 5. Both sides resolve medications through the same ``vocabulary.match``, warmed once
+before timing, so both time cached lookups.
+
+    .venv/bin/python scripts/bench_engine.py
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from screening.engine import (  # noqa: E402
+    MedicationVocabulary,
+    RuleSpec,
+    compile_rule_set,
+    validate_intake,
+)
+
+SEED = 20260601
+COUNT = 10_000
+RUNS = 5
+ON = date(2026, 6, 1)
+
+AREAS = [
+    "face",
+    "neck",
+    "chest",
+    "back",
+    "arms",
+    "hands",
+    "abdomen",
+    "thighs",
+    "buttocks",
+    "scalp",
+    "other",
+]
+GOALS = [
+    "fine_lines_wrinkles",
+    "acne_scars",
+    "other_atrophic_scars",
+    "stretch_marks",
+    "hyperpigmentation_melasma",
+    "enlarged_pores",
+    "keratosis_pilaris",
+    "psoriasis",
+    "vitiligo",
+    "hair_loss",
+    "other",
+]
+INFECTIONS = ["cold_sore", "bacterial", "fungal", "warts", "shingles", "other"]
+PROCEDURES = {
+    "botulinum_toxin": 14,
+    "dermal_filler": 180,
+    "superficial_peel": 30,
+    "medium_deep_peel": 90,
+    "ablative_laser": 90,
+    "nonablative_laser_or_ipl": 30,
+    "microneedling": 28,
+    "microdermabrasion": 14,
+    "dermabrasion": 90,
+    "surgery": 365,
+    "waxing_threading_depilatory": 7,
+    "other": 30,
+}
+AUTOIMMUNE = [
+    "lupus",
+    "scleroderma",
+    "rheumatoid_arthritis",
+    "thyroid",
+    "type1_diabetes",
+    "psoriasis",
+    "vitiligo",
+    "alopecia_areata",
+    "inflammatory_bowel_disease",
+    "other",
+]
+ALLERGIES = [
+    "topical_anaesthetic",
+    "nickel_or_metal",
+    "latex",
+    "antiseptic",
+    "hyaluronic_acid",
+    "skincare_ingredient",
+    "fragrance",
+    "adhesive",
+    "other",
+]
+OTHER_SKIN = ["keratosis_pilaris", "lichen_planus", "melasma", "seborrhoeic_dermatitis", "other"]
+
+# What clients type: brands, generics, doses, frequencies, misspellings and the unrecognisable.
+MEDICATION_POOL = [
+    "Metformin 500 mg twice daily",
+    "metformin",
+    "Levothyroxine 50mcg",
+    "levothyroxine 100 mcg",
+    "Omeprazole 20mg",
+    "lansoprazole",
+    "Atorvastatin 20 mg",
+    "simvastatin 40mg",
+    "Rosuvastatin",
+    "Microgynon 30",
+    "Yasmin",
+    "the pill",
+    "Cetirizine 10mg",
+    "loratadine",
+    "Fexofenadine 180mg",
+    "Paracetamol 1g",
+    "Tylenol",
+    "acetaminophen 500 mg",
+    "Amlodipine 5mg",
+    "Ramipril 2.5 mg",
+    "losartan 50mg",
+    "Sertraline 50 mg",
+    "fluoxetine 20mg",
+    "Citalopram",
+    "Ventolin inhaler",
+    "salbutamol",
+    "Beclometasone inhaler",
+    "fluticasone nasal spray",
+    "Multivitamin",
+    "Vitamin D3 1000 IU",
+    "vitamin c 1000mg",
+    "Iron tablets",
+    "folic acid 400mcg",
+    "Magnesium",
+    "zinc",
+    "biotin",
+    "collagen powder",
+    "probiotics",
+    "Ozempic 0.5mg weekly",
+    "Xarelto 20 mg",
+    "warfarin 3mg",
+    "warfrin",
+    "Eliquis 5mg",
+    "Eliqus",
+    "xaralto",
+    "low dose aspirin 75mg",
+    "Clopidogrel 75 mg",
+    "Accutane",
+    "accutaine",
+    "Roaccutane 20mg",
+    "roacutane",
+    "isotretinion",
+    "Acitretin 25mg",
+    "Humira pen",
+    "methotrexate 15mg weekly",
+    "methotrexat",
+    "Prednisolone 5 mg",
+    "Dupixent",
+    "Rinvoq 15mg",
+    "tamoxifen 20mg",
+    "Hydroxychloroquine 200mg",
+    "Otezla",
+    "doxycycline 100mg",
+    "Lymecycline 408mg",
+    "ciprofloxacin 500 mg",
+    "Lasix 40mg",
+    "bendroflumethiazide 2.5mg",
+    "Ibuprofen 400mg 2 x daily",
+    "Nurofen",
+    "naproxen 500mg",
+    "fish oil",
+    "Omega 3 1000mg",
+    "vitamin e",
+    "turmeric",
+    "St John's Wort",
+    "zzqx",
+    "herbal tea",
+    "Bio-Strath",
+    "co-codamol 30/500",
+    "propranolol 10mg",
+]
+TOPICAL_POOL = [
+    "CeraVe moisturising cream",
+    "Cetaphil gentle cleanser",
+    "sunscreen SPF 50",
+    "hyaluronic acid serum",
+    "Niacinamide 10%",
+    "La Roche-Posay Cicaplast",
+    "Vaseline",
+    "moisturiser",
+    "Retin-A 0.025%",
+    "tretinoin 0.05% cream",
+    "Differin gel",
+    "Epiduo",
+    "The Ordinary retinol 0.5%",
+    "retinal serum",
+    "isotretinoin gel",
+    "AmLactin lotion",
+    "glycolic acid toner",
+    "Paula's Choice BHA",
+    "salicylic acid cleanser",
+    "benzoyl peroxide 5%",
+    "azelaic acid 15%",
+    "Vitamin C serum 15%",
+    "urea cream 10%",
+    "exfoliating scrub",
+    "Glow Juice",
+    "rosehip oil",
+]
+
+AUTOIMMUNE_OTHER = frozenset(AUTOIMMUNE) - {"psoriasis", "vitiligo"}
+IMMUNE_CLASSES = frozenset(
+    {
+        "immunosuppressant",
+        "biologic",
+        "jak_inhibitor",
+        "systemic_corticosteroid",
+        "chemotherapy_or_antineoplastic",
+    }
+)
+TOPICAL_CLASSES = frozenset({"topical_retinoid", "topical_exfoliant_or_harsh"})
+BLOOD_THINNERS = frozenset({"anticoagulant", "antiplatelet"})
+INFECTION_ANYWHERE = frozenset({"bacterial", "shingles", "other"})
+
+
+def load_fixtures():
+    rules = json.loads((ROOT / "fixtures" / "rules_v1.json").read_text(encoding="utf-8"))
+    names = json.loads((ROOT / "fixtures" / "medications_v1.json").read_text(encoding="utf-8"))
+    vocabulary = MedicationVocabulary.from_dict(names)
+    specs = [RuleSpec.from_dict(rule) for rule in rules["rules"]]
+    return compile_rule_set(
+        version=rules["version"], rules=specs, vocabulary=vocabulary
+    ), vocabulary
+
+
+def generate(rng: random.Random) -> dict:
+    def chance(p: float) -> bool:
+        return rng.random() < p
+
+    def some(pool, p, most=3):
+        return rng.sample(pool, rng.randint(1, most)) if chance(p) else []
+
+    diabetes = rng.choices(["none", "type1", "type2"], weights=[90, 3, 7])[0]
+    areas = ["face"] if chance(0.6) else rng.sample(AREAS, rng.randint(1, 3))
+    return {
+        "client_age_years": rng.randint(18, 75),
+        "treatment_areas": areas,
+        "treatment_goal": rng.choices(GOALS, weights=[30, 25, 8, 8, 10, 8, 3, 2, 2, 3, 1])[0],
+        "fitzpatrick_type": rng.choices(range(1, 7), weights=[10, 30, 30, 15, 10, 5])[0],
+        "history_of_pih": chance(0.05),
+        "active_infections": [
+            {"type": rng.choice(INFECTIONS), "in_treatment_area": chance(0.5)}
+            for _ in range(rng.choices([0, 1, 2], weights=[94, 5, 1])[0])
+        ],
+        "unwell_or_fever_today": chance(0.02),
+        "cold_sore_history": chance(0.12),
+        "antiviral_prophylaxis_arranged": chance(0.05),
+        "open_wounds_in_area": chance(0.02),
+        "acne_in_area": rng.choices(
+            ["none", "comedonal", "inflammatory", "nodulocystic"], weights=[85, 8, 5, 2]
+        )[0],
+        "eczema": rng.choices(
+            ["none", "history", "active_in_area", "active_elsewhere"], weights=[88, 8, 2, 2]
+        )[0],
+        "psoriasis": rng.choices(
+            ["none", "history", "active_elsewhere", "active_in_area"], weights=[96, 2, 1, 1]
+        )[0],
+        "rosacea": rng.choices(["none", "controlled", "active_flare"], weights=[92, 6, 2])[0],
+        "other_skin_conditions": some(OTHER_SKIN, 0.06, most=2),
+        "sunburn_in_area_last_14_days": chance(0.03),
+        "tanning_in_area_last_14_days": chance(0.04),
+        "tattoo_or_pmu_in_area": chance(0.05),
+        "suspicious_lesion_in_area": chance(0.01),
+        "skin_cancer_history": rng.choices(
+            ["none", "treated_elsewhere", "in_treatment_area", "current"], weights=[96, 2, 1, 1]
+        )[0],
+        "vitiligo": rng.choices(["none", "stable", "active"], weights=[98, 1, 1])[0],
+        "vitiligo_family_history": chance(0.02),
+        "previous_depigmentation": chance(0.01),
+        "autoimmune_conditions": some(AUTOIMMUNE, 0.04, most=2),
+        "keloid_or_hypertrophic_scarring": chance(0.02),
+        "bleeding_disorder": chance(0.005),
+        "diabetes": diabetes,
+        "diabetes_well_controlled": None if diabetes == "none" else chance(0.8),
+        "immunodeficiency_or_transplant": chance(0.005),
+        "chemotherapy_or_radiotherapy": rng.choices(
+            ["none", "current", "within_12_months", "over_12_months_ago"],
+            weights=[97, 0.5, 1, 1.5],
+        )[0],
+        "radiotherapy_to_treatment_area_ever": chance(0.005),
+        "cardiac_condition_or_implanted_device": chance(0.01),
+        "pregnant": chance(0.01),
+        "breastfeeding": chance(0.02),
+        "medications": some(MEDICATION_POOL, 0.45),
+        "isotretinoin_last_dose_months_ago": (
+            rng.choice([0, 1, 2.5, 4, 5.9, 6, 8, 12, 24, 60]) if chance(0.1) else None
+        ),
+        "topical_products": [
+            {"name": name, "last_used_days_ago": rng.choice([0, 0, 1, 2, 5, 7, 10, 14, 30])}
+            for name in some(TOPICAL_POOL, 0.8)
+        ],
+        "allergies": some(ALLERGIES, 0.08, most=2),
+        "allergy_details": "rash" if chance(0.05) else "",
+        "recent_procedures": [
+            {
+                "type": rng.choice(list(PROCEDURES)),
+                "days_ago": rng.randint(0, 365),
+                "in_treatment_area": chance(0.7),
+            }
+            for _ in range(rng.choices([0, 1, 2], weights=[80, 15, 5])[0])
+        ],
+    }
+
+
+def floor_decide(intake: dict, vocabulary: MedicationVocabulary) -> str:
+    """The seeded precautions written out by hand; returns the outcome only."""
+    medication_classes: set[str] = set()
+    for text in intake["medications"]:
+        found = vocabulary.match(text)
+        if found is not None:
+            medication_classes.update(found.classes)
+    classes = set(medication_classes)
+    recent_topical = False
+    for item in intake["topical_products"]:
+        found = vocabulary.match(item["name"])
+        if found is not None:
+            classes.update(found.classes)
+            if item["last_used_days_ago"] < 7 and TOPICAL_CLASSES.intersection(found.classes):
+                recent_topical = True
+
+    areas = intake["treatment_areas"]
+    autoimmune = intake["autoimmune_conditions"]
+    goal = intake["treatment_goal"]
+    diabetes = intake["diabetes"]
+    if (
+        (
+            intake["cold_sore_history"]
+            and "face" in areas
+            and not intake["antiviral_prophylaxis_arranged"]
+        )
+        or intake["acne_in_area"] == "nodulocystic"
+        or intake["psoriasis"] != "none"
+        or "psoriasis" in autoimmune
+        or goal == "psoriasis"
+        or "lichen_planus" in intake["other_skin_conditions"]
+        or intake["vitiligo"] != "none"
+        or "vitiligo" in autoimmune
+        or goal == "vitiligo"
+        or intake["vitiligo_family_history"]
+        or intake["previous_depigmentation"]
+        or AUTOIMMUNE_OTHER.intersection(autoimmune)
+        or diabetes == "type1"
+        or "autoimmune_disease_therapy" in classes
+        or intake["keloid_or_hypertrophic_scarring"]
+        or BLOOD_THINNERS & classes
+        or intake["bleeding_disorder"]
+        or "systemic_retinoid_other" in classes
+        or "photosensitiser" in classes
+        or IMMUNE_CLASSES & classes
+        or intake["immunodeficiency_or_transplant"]
+        or intake["chemotherapy_or_radiotherapy"] in ("current", "within_12_months")
+        or intake["radiotherapy_to_treatment_area_ever"]
+        or (diabetes != "none" and intake["diabetes_well_controlled"] is not True)
+        or "topical_anaesthetic" in intake["allergies"]
+        or "nickel_or_metal" in intake["allergies"]
+        or intake["rosacea"] == "active_flare"
+        or intake["skin_cancer_history"] in ("current", "in_treatment_area")
+        or intake["suspicious_lesion_in_area"]
+        or intake["cardiac_condition_or_implanted_device"]
+    ):
+        return "refer"
+
+    months = intake["isotretinoin_last_dose_months_ago"]
+    infections = intake["active_infections"]
+    if (
+        any(i["type"] != "cold_sore" and i["in_treatment_area"] for i in infections)
+        or any(i["type"] in INFECTION_ANYWHERE for i in infections)
+        or intake["unwell_or_fever_today"]
+        or any(i["type"] == "cold_sore" for i in infections)
+        or intake["open_wounds_in_area"]
+        or intake["acne_in_area"] == "inflammatory"
+        or intake["eczema"] in ("active_in_area", "active_elsewhere")
+        or (months is not None and months < 6)
+        or "isotretinoin_oral" in classes
+        or recent_topical
+        or TOPICAL_CLASSES & medication_classes
+        or intake["sunburn_in_area_last_14_days"]
+        or intake["tanning_in_area_last_14_days"]
+        or intake["pregnant"]
+        or intake["breastfeeding"]
+        or any(
+            p["in_treatment_area"] and p["days_ago"] < PROCEDURES[p["type"]]
+            for p in intake["recent_procedures"]
+        )
+    ):
+        return "postpone"
+    return "proceed"
+
+
+def best_of(runs: int, work) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    rule_set, vocabulary = load_fixtures()
+    rng = random.Random(SEED)
+    intakes = [validate_intake(generate(rng)) for _ in range(COUNT)]
+
+    # Warm the shared match cache and check that both sides agree before timing anything.
+    outcomes = Counter()
+    for number, intake in enumerate(intakes):
+        engine = rule_set.evaluate(intake, on=ON).as_json()["outcome"]
+        floor = floor_decide(intake, vocabulary)
+        assert engine == floor, f"intake {number}: engine {engine!r}, floor {floor!r}"
+        outcomes[engine] += 1
+
+    def run_engine():
+        for intake in intakes:
+            rule_set.evaluate(intake, on=ON)
+
+    def run_floor():
+        for intake in intakes:
+            floor_decide(intake, vocabulary)
+
+    engine_seconds = best_of(RUNS, run_engine)
+    floor_seconds = best_of(RUNS, run_floor)
+    engine_us = engine_seconds / COUNT * 1e6
+    floor_us = floor_seconds / COUNT * 1e6
+    print(f"intakes: {COUNT} (seed {SEED}, best of {RUNS} runs)")
+    print(f"engine: {engine_us:.1f} us per evaluation")
+    print(f"floor:  {floor_us:.1f} us per evaluation")
+    print(f"ratio engine/floor: {engine_us / floor_us:.1f}")
+    print("outcomes: " + ", ".join(f"{k} {outcomes[k]}" for k in ("proceed", "postpone", "refer")))
+
+
+if __name__ == "__main__":
+    main()
