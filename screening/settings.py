@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "screening.accounts",
     "screening.rules",
     "screening.records",
+    "screening.intake",
 ]
 
 MIDDLEWARE = [

@@ -49,3 +49,19 @@ def create_rule_set(models, *, version, rules, vocabulary, status, note="", **ex
         for item in vocabulary["names"]
     )
     return rule_set
+
+
+def seed_published_v1(models, *, published_at):
+    """Create the published rule set v1 from the fixtures, unless it exists."""
+    if models.RuleSet.objects.filter(version=1).exists():
+        return
+    rules = read_fixture("rules_v1.json")
+    create_rule_set(
+        models,
+        version=rules["version"],
+        rules=rules["rules"],
+        vocabulary=read_fixture("medications_v1.json"),
+        status="published",
+        note="Seeded from the PRECAUTIONS.md catalogue v1.",
+        published_at=published_at,
+    )

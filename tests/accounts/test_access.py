@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from screening.accounts.models import Role
 from tests.conftest import ROLES, make_member
+from tests.intake.factories import make_draft
 
 OK, FORBIDDEN, TO_LOGIN = 200, 403, "login"
 ANON = "anonymous"
@@ -22,6 +23,23 @@ ROUTES = {
     },
     "login": {ANON: OK},
     "admin:index": {SUPERUSER: OK},
+    # Consultations; the POST-only save endpoint is covered in tests/intake/test_views.py.
+    "intake:new": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
+    "intake:consultation": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
+}
+
+
+def own_draft_token(clinic, user):
+    """A draft of the visitor's own (a practitioner's), so that only the role decides."""
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.role != Role.PRACTITIONER:
+        user = make_member(clinic, Role.PRACTITIONER)
+    return [make_draft(clinic, user).token]
+
+
+# url name -> its arguments, built from the clinic and the signed-in user (None when anonymous).
+URL_ARGS = {
+    "intake:consultation": own_draft_token,
 }
 
 
@@ -37,18 +55,19 @@ def cases():
 
 def log_in(client, clinic, visitor):
     if visitor == ANON:
-        return
+        return None
     if visitor == SUPERUSER:
         user = get_user_model().objects.create_superuser("root", "root@example.org", "x")
     else:
         user = make_member(clinic, visitor)
     client.force_login(user)
+    return user
 
 
 @pytest.mark.parametrize(("name", "visitor", "expected"), list(cases()))
 def test_it_gives_each_role_exactly_its_pages(client, clinic, name, visitor, expected):
-    log_in(client, clinic, visitor)
-    url = reverse(name)
+    user = log_in(client, clinic, visitor)
+    url = reverse(name, args=URL_ARGS[name](clinic, user) if name in URL_ARGS else None)
     response = client.get(url)
 
     if expected == TO_LOGIN:

@@ -36,6 +36,18 @@ def browser():
 
 
 @pytest.fixture
+def published_rules(transactional_db):
+    """The seeded rule set. The data migration made it, but transactional tests flush every
+    table (and serialized_rollback does not survive Playwright's event loop in this thread)."""
+    from django.utils import timezone
+
+    from screening.rules import models
+    from screening.rules.seed import seed_published_v1
+
+    seed_published_v1(models, published_at=timezone.now())
+
+
+@pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 800, "height": 1200})
     page = context.new_page()

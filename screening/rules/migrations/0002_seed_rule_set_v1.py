@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.db import migrations
 from django.utils import timezone
 
-from screening.rules.seed import create_rule_set, read_fixture
+from screening.rules.seed import seed_published_v1
 
 
 def seed(apps, schema_editor):
@@ -15,18 +15,7 @@ def seed(apps, schema_editor):
             for name in ["RuleSet", "Rule", "MedicationClass", "MedicationName"]
         }
     )
-    if models.RuleSet.objects.filter(version=1).exists():
-        return
-    rules = read_fixture("rules_v1.json")
-    create_rule_set(
-        models,
-        version=rules["version"],
-        rules=rules["rules"],
-        vocabulary=read_fixture("medications_v1.json"),
-        status="published",
-        note="Seeded from PRECAUTIONS.md catalogue v1.",
-        published_at=timezone.now(),
-    )
+    seed_published_v1(models, published_at=timezone.now())
 
 
 def unseed(apps, schema_editor):

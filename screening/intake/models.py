@@ -1,0 +1,68 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from screening.accounts.models import Clinic, ClinicScopedQuerySet
+
+
+class Draft(models.Model):
+    """A consultation in progress: the answers exactly as typed, saved as the practitioner goes.
+
+    The token is a random UUID so that a draft's address cannot be guessed; views still check the
+    clinic and the practitioner. Once screened, `screening` points at the record and the draft is
+    closed.
+    """
+
+    token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="drafts")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultation_drafts"
+    )
+    data = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The form's answers as posted: question name -> list of the values sent.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    screening = models.OneToOneField(
+        "records.Screening",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="draft",
+        help_text="The screening this consultation produced; empty while it is unfinished.",
+    )
+
+    objects = ClinicScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["clinic", "practitioner", "-updated_at"])]
+
+    def __str__(self):
+        return f"Consultation {self.token} ({self.client_name or 'client not named yet'})"
+
+    def get_absolute_url(self):
+        return reverse("intake:consultation", args=[self.token])
+
+    def store(self, data: dict) -> bool:
+        """Keep `data` as the answers, unless the draft was screened meanwhile (then False).
+
+        One conditional UPDATE: a save racing a submit can neither change a screened draft's
+        answers nor unlink its screening.
+        """
+        now = timezone.now()
+        unscreened = Draft.objects.filter(pk=self.pk, screening__isnull=True)
+        if not unscreened.update(data=data, updated_at=now):
+            self.refresh_from_db()
+            return False
+        self.data, self.updated_at = data, now
+        return True
+
+    @property
+    def client_name(self) -> str:
+        return "".join(self.data.get("client_name", [""])[:1]).strip()

@@ -1,0 +1,98 @@
+"""The consultation pages: start a draft, answer it (saved as you go), screen the client."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from screening.accounts.access import get_clinic_object_or_404, role_required
+from screening.accounts.models import Role
+from screening.records.services import screening_run
+from screening.rules.services import NoPublishedRuleSet
+
+from .forms import IntakeForm, answers_as_post, initial_from, raw_answers
+from .models import Draft
+
+
+def own_draft(request, token) -> Draft:
+    """The signed-in practitioner's own draft in their clinic; anyone else's is a 404."""
+    return get_clinic_object_or_404(Draft, request, pk=token, practitioner=request.user)
+
+
+def progress(data: dict) -> list[dict]:
+    """The sections of the stored answers, each marked complete or not."""
+    return IntakeForm(data=answers_as_post(data)).section_progress()
+
+
+def to_screening(draft: Draft):
+    return redirect("records:screening_detail", draft.screening_id)
+
+
+@role_required(Role.PRACTITIONER)
+@require_http_methods(["GET", "POST"])
+def new_consultation(request):
+    if request.method == "POST":
+        draft = Draft.objects.create(clinic=request.clinic, practitioner=request.user)
+        return redirect(draft)
+    return render(request, "intake/new.html")
+
+
+@role_required(Role.PRACTITIONER)
+@require_http_methods(["GET", "POST"])
+def consultation(request, token):
+    draft = own_draft(request, token)
+    if draft.screening_id is not None:
+        return to_screening(draft)
+    if request.method == "POST":
+        if not draft.store(raw_answers(request.POST)):  # kept first: nothing typed is lost
+            return to_screening(draft)
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            try:
+                screening = screening_run(
+                    clinic=request.clinic,
+                    practitioner=request.user,
+                    intake=form.to_intake(),
+                    draft=draft,
+                )
+            except NoPublishedRuleSet:
+                messages.error(
+                    request,
+                    "No rule set is published, so the client cannot be screened yet. Your answers "
+                    "are saved: ask a rules admin to publish the rules, then submit again.",
+                )
+            else:
+                return redirect("records:screening_detail", screening.pk)
+        sections = form.section_progress()
+    else:
+        form = IntakeForm(initial=initial_from(draft.data))
+        sections = progress(draft.data)
+    context = {"form": form, "draft": draft, "sections": sections}
+    return render(request, "intake/consultation.html", context)
+
+
+@role_required(Role.PRACTITIONER)
+@require_POST
+def save_answers(request, token):
+    """Autosave (JSON for the page's script) and the no-script "Save and continue later"."""
+    draft = own_draft(request, token)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if draft.screening_id is not None or not draft.store(raw_answers(request.POST)):
+        if wants_json:
+            screening_url = reverse("records:screening_detail", args=[draft.screening_id])
+            return JsonResponse({"screening_url": screening_url}, status=409)
+        return to_screening(draft)
+    saved_at = timezone.localtime(draft.updated_at)
+    if wants_json:
+        sections = {section["key"]: section["complete"] for section in progress(draft.data)}
+        return JsonResponse(
+            {
+                "saved_at": saved_at.isoformat(),
+                "saved_at_display": f"{saved_at:%H:%M}",
+                "sections": sections,
+            }
+        )
+    messages.success(request, f"Saved at {saved_at:%H:%M}. Open it again from your home page.")
+    return redirect(draft)

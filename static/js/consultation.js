@@ -1,0 +1,222 @@
+/* The consultation form: follow-up questions that appear when they apply, autosave, progress.
+ *
+ * Without this script every question is shown (labels say when to answer) and "Save and continue
+ * later" posts the answers. No inline script: the page's CSP forbids it, so everything is wired
+ * from data- attributes.
+ */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("consultation-form");
+  if (!form) {
+    return;
+  }
+  var saveUrl = form.getAttribute("data-save-url");
+  var status = document.getElementById("save-status");
+  var DEBOUNCE_MS = 800;
+  var timer = null;
+  var dirty = false;
+  var saving = false;
+  var saveAgain = false;
+  var leaving = false;
+
+  function csrfToken() {
+    var input = form.querySelector('input[name="csrfmiddlewaretoken"]');
+    return input ? input.value : "";
+  }
+
+  // Follow-up questions -------------------------------------------------------------------
+
+  var followUps = Array.prototype.slice.call(form.querySelectorAll("[data-show-when]"));
+
+  function answerOf(name) {
+    var checked = form.querySelector('input[name="' + name + '"]:checked');
+    if (checked) {
+      return checked.value;
+    }
+    var field = form.querySelector('select[name="' + name + '"]');
+    return field ? field.value : "";
+  }
+
+  function applies(container) {
+    var rule = container.getAttribute("data-show-when").split("=");
+    return rule[1].split(",").indexOf(answerOf(rule[0])) !== -1;
+  }
+
+  function isFilled(container) {
+    var inputs = container.querySelectorAll("input, select, textarea");
+    return Array.prototype.some.call(inputs, function (input) {
+      if (input.type === "checkbox" || input.type === "radio") {
+        return input.checked;
+      }
+      return input.value.trim() !== "";
+    });
+  }
+
+  function updateFollowUps() {
+    followUps.forEach(function (container) {
+      // A list stays in view while it has items, so that answering No never hides what it
+      // contradicts; a question the server flagged stays in view until the page is reloaded.
+      var show =
+        applies(container) ||
+        container.querySelector(".is-invalid") !== null ||
+        (container.getAttribute("data-keep-filled") === "true" && isFilled(container));
+      container.hidden = !show;
+    });
+  }
+
+  // Progress and save status --------------------------------------------------------------
+
+  function setStatus(text) {
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function showSections(sections) {
+    Object.keys(sections).forEach(function (key) {
+      var link = document.querySelector('[data-section="' + key + '"]');
+      if (!link) {
+        return;
+      }
+      var complete = sections[key] === true;
+      link.classList.toggle("is-complete", complete);
+      link.querySelector(".section-status").textContent = complete ? "complete" : "not complete";
+      link.querySelector(".section-icon").textContent = complete ? "\u2713" : "\u25CB";
+    });
+  }
+
+  // Autosave ------------------------------------------------------------------------------
+
+  function request(keepalive) {
+    return fetch(saveUrl, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      credentials: "same-origin",
+      keepalive: keepalive,
+    });
+  }
+
+  function handle(response) {
+    var type = response.headers.get("Content-Type") || "";
+    if (response.status === 409) {
+      return response.json().then(function (data) {
+        leaving = true;
+        window.location.assign(data.screening_url);
+      });
+    }
+    if (!response.ok || type.indexOf("application/json") === -1) {
+      throw new Error("not saved: " + response.status);
+    }
+    return response.json().then(function (data) {
+      setStatus("Saved at " + data.saved_at_display + ".");
+      showSections(data.sections);
+    });
+  }
+
+  function save() {
+    clearTimeout(timer);
+    timer = null;
+    if (!dirty || leaving) {
+      return;
+    }
+    if (saving) {
+      saveAgain = true;
+      return;
+    }
+    dirty = false;
+    saving = true;
+    setStatus("Saving\u2026");
+    request(false)
+      .then(handle)
+      .catch(function () {
+        dirty = true;
+        setStatus(
+          "Not saved: check the connection, or sign in again in another tab. " +
+            "Your answers are still on this page."
+        );
+      })
+      .then(function () {
+        saving = false;
+        if (saveAgain) {
+          saveAgain = false;
+          save();
+        }
+      });
+  }
+
+  function schedule() {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(save, DEBOUNCE_MS);
+  }
+
+  function saveBeforeLeaving() {
+    if (!dirty || leaving) {
+      return;
+    }
+    clearTimeout(timer);
+    dirty = false;
+    var sent = false;
+    try {
+      request(true).catch(function () {
+        if (navigator.sendBeacon) {
+          navigator.sendBeacon(saveUrl, new FormData(form));
+        }
+      });
+      sent = true;
+    } catch (error) {
+      sent = false;
+    }
+    if (!sent && navigator.sendBeacon) {
+      // The CSRF token travels in the form data (csrfmiddlewaretoken).
+      navigator.sendBeacon(saveUrl, new FormData(form));
+    }
+  }
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", function () {
+    updateFollowUps();
+    schedule();
+  });
+  form.addEventListener("submit", function () {
+    // The submit posts the same answers; a late autosave must not race it.
+    leaving = true;
+    clearTimeout(timer);
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      saveBeforeLeaving();
+    }
+  });
+  window.addEventListener("pagehide", saveBeforeLeaving);
+
+  // Error summary: take the reader there, and from each message to its question. ---------
+
+  function reveal(element) {
+    for (var node = element; node && node !== form; node = node.parentElement) {
+      if (node.hidden) {
+        node.hidden = false;
+      }
+    }
+  }
+
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest('a[href^="#"]');
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) {
+        return;
+      }
+      event.preventDefault();
+      reveal(target);
+      target.focus();
+      target.scrollIntoView({ block: "center" });
+    });
+  }
+
+  updateFollowUps();
+})();
