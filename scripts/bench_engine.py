@@ -1,9 +1,18 @@
 """Benchmark: the compiled seeded rule set against a hand-written floor (not a test).
 
-Generates 10,000 varied intakes with a fixed seed, validates them, checks that the engine and
-``floor_decide`` (the same precautions as plain if-statements) agree on every outcome, then times
-both, best of 5. Both sides resolve medications through the same ``vocabulary.match``, warmed once
-before timing, so both time cached lookups.
+Generates 10,000 varied intakes with a fixed seed and validates them. The floor (``floor_decide``)
+checks the same precautions as plain if-statements and returns the outcome and the sorted fired
+precaution codes; before timing, the script asserts that the engine's full decision, its check path
+and the floor agree on both for every intake. Then it times, best of 5:
+
+- engine evaluate: ``evaluate(...).as_json()``, the decision JSON the app stores (findings with
+  their ``because``, waits, medications);
+- engine check: ``fired_codes(...)``, the outcome and fired codes only (facts and compiled
+  conditions, no explanation), the like-for-like comparison with the floor;
+- floor.
+
+All sides resolve medications through the same ``vocabulary.match``, warmed once before timing,
+so all time cached lookups.
 
     .venv/bin/python scripts/bench_engine.py
 """
@@ -315,89 +324,171 @@ def generate(rng: random.Random) -> dict:
     }
 
 
-def floor_decide(intake: dict, vocabulary: MedicationVocabulary) -> str:
-    """The seeded precautions written out by hand; returns the outcome only."""
+ALLERGY_OTHER = frozenset(
+    {
+        "latex",
+        "antiseptic",
+        "hyaluronic_acid",
+        "skincare_ingredient",
+        "fragrance",
+        "adhesive",
+        "other",
+    }
+)
+
+
+def floor_decide(intake: dict, vocabulary: MedicationVocabulary) -> tuple[str, list[str]]:
+    """The seeded precautions written out by hand: the outcome and the sorted fired codes."""
+    unrecognised = False
     medication_classes: set[str] = set()
     for text in intake["medications"]:
         found = vocabulary.match(text)
-        if found is not None:
+        if found is None:
+            unrecognised = True
+        else:
             medication_classes.update(found.classes)
     classes = set(medication_classes)
     recent_topical = False
     for item in intake["topical_products"]:
         found = vocabulary.match(item["name"])
-        if found is not None:
+        if found is None:
+            unrecognised = True
+        else:
             classes.update(found.classes)
             if item["last_used_days_ago"] < 7 and TOPICAL_CLASSES.intersection(found.classes):
                 recent_topical = True
 
+    refer: list[str] = []
+    postpone: list[str] = []
+    caution: list[str] = []
     areas = intake["treatment_areas"]
     autoimmune = intake["autoimmune_conditions"]
+    other_skin = intake["other_skin_conditions"]
+    allergies = intake["allergies"]
     goal = intake["treatment_goal"]
     diabetes = intake["diabetes"]
-    if (
-        (
-            intake["cold_sore_history"]
-            and "face" in areas
-            and not intake["antiviral_prophylaxis_arranged"]
-        )
-        or intake["acne_in_area"] == "nodulocystic"
-        or intake["psoriasis"] != "none"
-        or "psoriasis" in autoimmune
-        or goal == "psoriasis"
-        or "lichen_planus" in intake["other_skin_conditions"]
-        or intake["vitiligo"] != "none"
-        or "vitiligo" in autoimmune
-        or goal == "vitiligo"
-        or intake["vitiligo_family_history"]
-        or intake["previous_depigmentation"]
-        or AUTOIMMUNE_OTHER.intersection(autoimmune)
-        or diabetes == "type1"
-        or "autoimmune_disease_therapy" in classes
-        or intake["keloid_or_hypertrophic_scarring"]
-        or BLOOD_THINNERS & classes
-        or intake["bleeding_disorder"]
-        or "systemic_retinoid_other" in classes
-        or "photosensitiser" in classes
-        or IMMUNE_CLASSES & classes
-        or intake["immunodeficiency_or_transplant"]
-        or intake["chemotherapy_or_radiotherapy"] in ("current", "within_12_months")
-        or intake["radiotherapy_to_treatment_area_ever"]
-        or (diabetes != "none" and intake["diabetes_well_controlled"] is not True)
-        or "topical_anaesthetic" in intake["allergies"]
-        or "nickel_or_metal" in intake["allergies"]
-        or intake["rosacea"] == "active_flare"
-        or intake["skin_cancer_history"] in ("current", "in_treatment_area")
-        or intake["suspicious_lesion_in_area"]
-        or intake["cardiac_condition_or_implanted_device"]
-    ):
-        return "refer"
-
-    months = intake["isotretinoin_last_dose_months_ago"]
     infections = intake["active_infections"]
+    months = intake["isotretinoin_last_dose_months_ago"]
+
     if (
         any(i["type"] != "cold_sore" and i["in_treatment_area"] for i in infections)
         or any(i["type"] in INFECTION_ANYWHERE for i in infections)
         or intake["unwell_or_fever_today"]
-        or any(i["type"] == "cold_sore" for i in infections)
-        or intake["open_wounds_in_area"]
-        or intake["acne_in_area"] == "inflammatory"
-        or intake["eczema"] in ("active_in_area", "active_elsewhere")
-        or (months is not None and months < 6)
-        or "isotretinoin_oral" in classes
-        or recent_topical
-        or TOPICAL_CLASSES & medication_classes
-        or intake["sunburn_in_area_last_14_days"]
-        or intake["tanning_in_area_last_14_days"]
-        or intake["pregnant"]
-        or intake["breastfeeding"]
-        or any(
-            p["in_treatment_area"] and p["days_ago"] < PROCEDURES[p["type"]]
-            for p in intake["recent_procedures"]
-        )
     ):
-        return "postpone"
-    return "proceed"
+        postpone.append("ACTIVE_INFECTION")
+    if any(i["type"] in ("fungal", "warts") and not i["in_treatment_area"] for i in infections):
+        caution.append("LOCALISED_INFECTION_ELSEWHERE")
+    if any(i["type"] == "cold_sore" for i in infections):
+        postpone.append("HERPES_SIMPLEX_ACTIVE")
+    if intake["cold_sore_history"]:
+        if "face" in areas and not intake["antiviral_prophylaxis_arranged"]:
+            refer.append("HERPES_SIMPLEX_HISTORY")
+        else:
+            caution.append("HERPES_SIMPLEX_HISTORY")
+    if intake["open_wounds_in_area"]:
+        postpone.append("OPEN_WOUND")
+    acne = intake["acne_in_area"]
+    if acne == "inflammatory":
+        postpone.append("ACNE_ACTIVE_INFLAMMATORY")
+    elif acne == "nodulocystic":
+        refer.append("ACNE_NODULOCYSTIC")
+    elif acne == "comedonal":
+        caution.append("ACNE_COMEDONAL")
+    eczema = intake["eczema"]
+    if eczema in ("active_in_area", "active_elsewhere"):
+        postpone.append("ECZEMA_ACTIVE")
+    elif eczema == "history":
+        caution.append("ECZEMA_HISTORY")
+    if intake["psoriasis"] != "none" or "psoriasis" in autoimmune or goal == "psoriasis":
+        refer.append("PSORIASIS")
+    if "lichen_planus" in other_skin:
+        refer.append("KOEBNER_DERMATOSIS")
+    if intake["vitiligo"] != "none" or "vitiligo" in autoimmune or goal == "vitiligo":
+        refer.append("VITILIGO_PERSONAL")
+    if intake["vitiligo_family_history"]:
+        refer.append("VITILIGO_FAMILY_HISTORY")
+    if intake["previous_depigmentation"]:
+        refer.append("PREVIOUS_DEPIGMENTATION")
+    if (
+        AUTOIMMUNE_OTHER.intersection(autoimmune)
+        or diabetes == "type1"
+        or "autoimmune_disease_therapy" in classes
+    ):
+        refer.append("AUTOIMMUNE_DISORDER")
+    if intake["keloid_or_hypertrophic_scarring"]:
+        refer.append("KELOID_HYPERTROPHIC_SCARRING")
+    if BLOOD_THINNERS & classes:
+        refer.append("ANTICOAGULANT_ANTIPLATELET")
+    if intake["bleeding_disorder"]:
+        refer.append("BLEEDING_DISORDER")
+    if "otc_bleeding_risk" in classes:
+        caution.append("OTC_BLOOD_THINNING_AGENTS")
+    if (months is not None and months < 6) or "isotretinoin_oral" in classes:
+        postpone.append("ISOTRETINOIN_RECENT")
+    if "systemic_retinoid_other" in classes:
+        refer.append("SYSTEMIC_RETINOID_OTHER")
+    if recent_topical or TOPICAL_CLASSES & medication_classes:
+        postpone.append("TOPICAL_RETINOID_EXFOLIANT")
+    if "photosensitiser" in classes:
+        refer.append("PHOTOSENSITISING_DRUG")
+    if (
+        IMMUNE_CLASSES & classes
+        or intake["immunodeficiency_or_transplant"]
+        or intake["chemotherapy_or_radiotherapy"] in ("current", "within_12_months")
+    ):
+        refer.append("IMMUNOSUPPRESSION")
+    if intake["radiotherapy_to_treatment_area_ever"]:
+        refer.append("RADIOTHERAPY_TO_AREA")
+    if intake["sunburn_in_area_last_14_days"] or intake["tanning_in_area_last_14_days"]:
+        postpone.append("SUNBURN_OR_TAN")
+    if intake["pregnant"] or intake["breastfeeding"]:
+        postpone.append("PREGNANCY_BREASTFEEDING")
+    if diabetes != "none":
+        if intake["diabetes_well_controlled"] is True:
+            caution.append("DIABETES_CONTROLLED")
+        else:
+            refer.append("DIABETES_UNCONTROLLED")
+    if "topical_anaesthetic" in allergies:
+        refer.append("ALLERGY_TOPICAL_ANAESTHETIC")
+    if "nickel_or_metal" in allergies:
+        refer.append("ALLERGY_METAL")
+    if ALLERGY_OTHER.intersection(allergies) or (not allergies and intake["allergy_details"]):
+        caution.append("ALLERGY_OTHER_PRODUCT")
+    rosacea = intake["rosacea"]
+    if rosacea == "active_flare":
+        refer.append("ROSACEA_ACTIVE")
+    elif rosacea == "controlled":
+        caution.append("ROSACEA_CONTROLLED")
+    if any(
+        p["in_treatment_area"] and p["days_ago"] < PROCEDURES[p["type"]]
+        for p in intake["recent_procedures"]
+    ):
+        postpone.append("RECENT_PROCEDURE")
+    cancer = intake["skin_cancer_history"]
+    if cancer in ("current", "in_treatment_area") or intake["suspicious_lesion_in_area"]:
+        refer.append("SKIN_CANCER_OR_SUSPICIOUS_LESION")
+    if cancer == "treated_elsewhere":
+        caution.append("SKIN_CANCER_HISTORY_ELSEWHERE")
+    if (
+        intake["fitzpatrick_type"] >= 4
+        or intake["history_of_pih"]
+        or "melasma" in other_skin
+        or goal == "hyperpigmentation_melasma"
+    ):
+        caution.append("FITZPATRICK_PIH_RISK")
+    if goal == "keratosis_pilaris" or "keratosis_pilaris" in other_skin:
+        caution.append("KERATOSIS_PILARIS")
+    if intake["cardiac_condition_or_implanted_device"]:
+        refer.append("CARDIAC_CONDITION_OR_DEVICE")
+    if intake["tattoo_or_pmu_in_area"]:
+        caution.append("TATTOO_PMU_IN_AREA")
+    if unrecognised:
+        caution.append("UNRECOGNISED_MEDICATION")
+
+    outcome = "refer" if refer else "postpone" if postpone else "proceed"
+    codes = refer + postpone + caution
+    codes.sort()
+    return outcome, codes
 
 
 def best_of(runs: int, work) -> float:
@@ -414,30 +505,39 @@ def main() -> None:
     rng = random.Random(SEED)
     intakes = [validate_intake(generate(rng)) for _ in range(COUNT)]
 
-    # Warm the shared match cache and check that both sides agree before timing anything.
+    # Warm the shared match cache and check that all sides agree before timing anything.
     outcomes = Counter()
     for number, intake in enumerate(intakes):
-        engine = rule_set.evaluate(intake, on=ON).as_json()["outcome"]
+        decision = rule_set.evaluate(intake, on=ON).as_json()
+        full = (decision["outcome"], sorted({f["rule"] for f in decision["findings"]}))
+        outcome, codes = rule_set.fired_codes(intake, on=ON)
+        check = (outcome, list(codes))
         floor = floor_decide(intake, vocabulary)
-        assert engine == floor, f"intake {number}: engine {engine!r}, floor {floor!r}"
-        outcomes[engine] += 1
+        assert full == check == floor, f"intake {number}: full {full}, check {check}, floor {floor}"
+        outcomes[outcome] += 1
 
-    def run_engine():
+    def run_evaluate():
         for intake in intakes:
-            rule_set.evaluate(intake, on=ON)
+            rule_set.evaluate(intake, on=ON).as_json()
+
+    def run_check():
+        for intake in intakes:
+            rule_set.fired_codes(intake, on=ON)
 
     def run_floor():
         for intake in intakes:
             floor_decide(intake, vocabulary)
 
-    engine_seconds = best_of(RUNS, run_engine)
-    floor_seconds = best_of(RUNS, run_floor)
-    engine_us = engine_seconds / COUNT * 1e6
-    floor_us = floor_seconds / COUNT * 1e6
+    timings = {
+        "engine evaluate (decision JSON)": best_of(RUNS, run_evaluate),
+        "engine check (outcome + codes)": best_of(RUNS, run_check),
+        "floor (outcome + codes)": best_of(RUNS, run_floor),
+    }
+    floor_us = timings["floor (outcome + codes)"] / COUNT * 1e6
     print(f"intakes: {COUNT} (seed {SEED}, best of {RUNS} runs)")
-    print(f"engine: {engine_us:.1f} us per evaluation")
-    print(f"floor:  {floor_us:.1f} us per evaluation")
-    print(f"ratio engine/floor: {engine_us / floor_us:.1f}")
+    for name, seconds in timings.items():
+        us = seconds / COUNT * 1e6
+        print(f"{name:32} {us:6.1f} us per evaluation  {us / floor_us:5.1f}x floor")
     print("outcomes: " + ", ".join(f"{k} {outcomes[k]}" for k in ("proceed", "postpone", "refer")))
 
 

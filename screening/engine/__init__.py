@@ -9,7 +9,7 @@ from .conditions import OPERATORS, ConditionProblem, describe_condition, validat
 from .decision import Decision, Finding
 from .intake import FieldError, IntakeInvalid, validate_intake
 from .rules import WAIT_ANCHORS, RuleProblem, RuleSpec, validate_rule
-from .ruleset import CompiledRuleSet, RuleSetInvalid, compile_rule_set
+from .ruleset import CompiledRuleSet, FiredCodes, RuleSetInvalid, compile_rule_set
 from .schema import (
     CONDITION_FIELDS,
     DERIVED_FIELDS,
@@ -39,6 +39,7 @@ __all__ = [
     "Decision",
     "FieldError",
     "FieldSpec",
+    "FiredCodes",
     "Finding",
     "IntakeInvalid",
     "MedicationClass",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from .conditions import ConditionProblem, is_group, item_scope, validate_condition
-from .schema import CONDITION_FIELDS
+from .schema import CONDITION_FIELDS, INTAKE_FIELDS
 
 Check = Callable[[dict], bool]
 
@@ -30,6 +30,7 @@ class CompiledTest:
     value: object
     check: Check
     inner: CompiledGroup | None = None  # the item group of an any_item test
+    plain: bool = False  # an intake field whose answer explains the test as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,47 @@ def _collect_true_tests(group: CompiledGroup, facts: dict, found: list[CompiledT
             found.append(child)
 
 
+def fixed_true_tests(group: CompiledGroup) -> tuple[CompiledTest, ...] | None:
+    """Every test of a condition with no ``any`` branch (all true when it is), else None."""
+    found: list[CompiledTest] = []
+    for child in group.children:
+        if isinstance(child, CompiledTest):
+            found.append(child)
+            continue
+        if child.kind == "any" and len(child.children) > 1:
+            return None
+        inner = fixed_true_tests(child)
+        if inner is None:
+            return None
+        found += inner
+    if group.kind == "any" and len(group.children) > 1:
+        return None
+    return tuple(found)
+
+
+# Tests that can only be true when their field is true or non-empty.
+_GUARDING_OPS = frozenset({"contains", "contains_any", "contains_all", "any_item", "is_not_empty"})
+
+
+def guard_fields(node: CompiledGroup | CompiledTest) -> frozenset[str] | None:
+    """Fields of which one must be true or non-empty for the condition to hold, or None.
+
+    ``pregnant equals true`` needs ``pregnant``; an ``all`` group needs what any one of its
+    children needs (the fewest fields); an ``any`` group needs one of what each child needs.
+    """
+    if isinstance(node, CompiledTest):
+        if node.op in _GUARDING_OPS or (node.op == "equals" and node.value is True):
+            return frozenset({node.field})
+        return None
+    guards = [guard_fields(child) for child in node.children]
+    if node.kind == "all" or len(guards) == 1:
+        known = [guard for guard in guards if guard is not None]
+        return min(known, key=len) if known else None
+    if any(guard is None for guard in guards):
+        return None
+    return frozenset().union(*guards)
+
+
 def holds_without(
     node: CompiledGroup | CompiledTest, facts: dict, dropped: Callable[[CompiledTest], bool]
 ) -> bool:
@@ -100,7 +142,8 @@ def _test(node: dict, scope) -> CompiledTest:
     if op == "any_item":
         inner = _group(value, item_scope(scope[name]))
         return CompiledTest(name, op, value, _any_item(name, inner.check), inner)
-    return CompiledTest(name, op, value, _OPERATORS[op](name, value))
+    plain = scope is CONDITION_FIELDS and name in INTAKE_FIELDS
+    return CompiledTest(name, op, value, _OPERATORS[op](name, value), plain=plain)
 
 
 # The hot path: plain loops, as all()/any() over a generator cost several times more per call.
@@ -109,6 +152,12 @@ def _test(node: dict, scope) -> CompiledTest:
 def _all(checks: tuple[Check, ...]) -> Check:
     if len(checks) == 1:
         return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda facts: first(facts) and second(facts)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda facts: first(facts) and second(facts) and third(facts)
 
     def check(facts):
         for each in checks:  # noqa: SIM110
@@ -122,6 +171,12 @@ def _all(checks: tuple[Check, ...]) -> Check:
 def _any(checks: tuple[Check, ...]) -> Check:
     if len(checks) == 1:
         return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda facts: first(facts) or second(facts)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda facts: first(facts) or second(facts) or third(facts)
 
     def check(facts):
         for each in checks:  # noqa: SIM110
@@ -142,8 +197,8 @@ def _any_item(name: str, inner: Check) -> Check:
     return check
 
 
-# Each operator builds a closure over the field name and the rule's value. Lists and sets in facts
-# are frozensets (enum lists) or lists; null answers make comparisons false, as docs/rules.md says.
+# Each operator builds a closure over the field name and the rule's value. Enum lists in facts are
+# lists, tuples or sets (see facts.py); null answers make comparisons false, as docs/rules.md says.
 
 
 def _equals(name, value):
@@ -184,6 +239,10 @@ def _contains(name, value):
     return lambda facts: value in facts[name]
 
 
+def _not_contains(name, value):
+    return lambda facts: value not in facts[name]
+
+
 def _contains_any(name, value):
     wanted = frozenset(value)
     return lambda facts: not wanted.isdisjoint(facts[name])
@@ -191,7 +250,7 @@ def _contains_any(name, value):
 
 def _contains_all(name, value):
     wanted = frozenset(value)
-    return lambda facts: wanted <= facts[name]
+    return lambda facts: wanted.issubset(facts[name])
 
 
 def _is_empty(name, value):
@@ -220,6 +279,7 @@ _OPERATORS = {
     "in": _in,
     "not_in": _not_in,
     "contains": _contains,
+    "not_contains": _not_contains,
     "contains_any": _contains_any,
     "contains_all": _contains_all,
     "is_empty": _is_empty,

@@ -35,7 +35,7 @@ OPERATORS: dict[str, dict[str, str | None]] = {
         **dict.fromkeys(("in", "not_in"), "choice_list"),
     },
     "enum_list": {
-        "contains": "choice",
+        **dict.fromkeys(("contains", "not_contains"), "choice"),
         **dict.fromkeys(("contains_any", "contains_all"), "choice_list"),
         **dict.fromkeys(("is_empty", "is_not_empty"), None),
     },
@@ -249,6 +249,7 @@ _OP_WORDS = {
     "in": "is one of",
     "not_in": "is none of",
     "contains": "includes",
+    "not_contains": "does not include",
     "contains_any": "includes any of",
     "contains_all": "includes all of",
     "is_empty": "is empty",

@@ -10,6 +10,7 @@ from .rules import ACTIONS, RuleSpec
 from .vocabulary import MedicationMatch
 
 SEVERITY = {action: rank for rank, action in enumerate(ACTIONS)}
+OUTCOMES = {"refer": "refer", "postpone": "postpone", "caution": "proceed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +93,10 @@ class Decision:
     ) -> Decision:
         """Order the findings and derive the outcome and the re-screen date."""
         ordered = tuple(sorted(findings, key=Finding.sort_key))
-        waits = [
-            f.rescreen_after_days
-            for f in ordered
-            if f.action == "postpone" and f.rescreen_after_days is not None
-        ]
+        # Only postpone findings have a wait; the first finding is the most severe.
+        waits = [f.rescreen_after_days for f in ordered if f.rescreen_after_days is not None]
         return cls(
-            outcome=outcome_of(ordered),
+            outcome=OUTCOMES[ordered[0].spec.action] if ordered else "proceed",
             rule_set_version=rule_set_version,
             findings=ordered,
             rescreen_after=on + datetime.timedelta(days=max(waits)) if waits else None,
@@ -129,8 +127,17 @@ def outcome_of(findings: Iterable[Finding]) -> str:
 
 def json_copy(value: object) -> object:
     """A fresh copy of a JSON value, so a decision's JSON never shares lists with the intake."""
-    if isinstance(value, list | tuple):
-        return [json_copy(item) for item in value]
+    # Scalars are returned as they are without a call: most answers are scalars or lists of them.
     if isinstance(value, dict):
-        return {key: json_copy(item) for key, item in value.items()}
+        return {
+            key: json_copy(item) if isinstance(item, _CONTAINERS) else item
+            for key, item in value.items()
+        }
+    if isinstance(value, _SEQUENCES):
+        return [json_copy(item) if isinstance(item, _CONTAINERS) else item for item in value]
     return value
+
+
+# Tuples of types, not list | tuple: that would build a union object on every call.
+_SEQUENCES = (list, tuple)
+_CONTAINERS = (list, tuple, dict)

@@ -7,20 +7,19 @@ from dataclasses import dataclass
 
 from .compiler import CompiledTest
 from .decision import json_copy
-from .schema import INTAKE_FIELDS
 from .vocabulary import MedicationMatch, MedicationVocabulary
 
-ENUM_LIST_FIELDS = tuple(name for name, spec in INTAKE_FIELDS.items() if spec.type == "enum_list")
-NO_CLASSES: frozenset[str] = frozenset()
+NO_CLASSES: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built on every evaluation, and frozen init costs 3x more
 class Facts:
     """A validated intake, the values compiled checks read, and the medication matches.
 
-    ``values`` holds every intake field (enum lists as frozensets, topical product items with
-    their ``classes``) and the derived facts of docs/rules.md. The matches run parallel to
-    ``intake["medications"]`` and ``intake["topical_products"]``; ``None`` = not recognised.
+    ``values`` holds every intake field as validated (enum lists stay lists: the operators accept
+    any collection), topical product items with their ``classes``, and the derived facts of
+    docs/rules.md. The matches run parallel to ``intake["medications"]`` and
+    ``intake["topical_products"]``; ``None`` = not recognised.
     """
 
     intake: dict
@@ -45,28 +44,48 @@ class Facts:
 
 
 def prepare_facts(intake: dict, vocabulary: MedicationVocabulary) -> Facts:
-    """The facts of a validated intake (see ``validate_intake``)."""
-    medications = tuple(vocabulary.match(text) for text in intake["medications"])
+    """The facts of a validated intake (see ``validate_intake``).
+
+    This runs on every evaluation, so it builds as little as it can: one copy of the intake's
+    top-level dict, a dict per topical product (to add its ``classes``) and the class sets.
+    """
+    match = vocabulary.match
+    medications = tuple(map(match, intake["medications"]))
     products = intake["topical_products"]
-    topicals = tuple(vocabulary.match(product["name"]) for product in products)
+    topicals = tuple(match(product["name"]) for product in products) if products else ()
+    unrecognised = False
+    medication_classes: set[str] = set()
+    for found in medications:
+        if found is None:
+            unrecognised = True
+        else:
+            medication_classes.update(found.classes)
+    product_classes: set[str] = set()
+    items = []
+    for product, found in zip(products, topicals, strict=True):
+        if found is None:
+            unrecognised = True
+            classes = NO_CLASSES
+        else:
+            classes = found.classes
+            product_classes.update(classes)
+        items.append({**product, "classes": classes})
     values = dict(intake)
-    for name in ENUM_LIST_FIELDS:
-        values[name] = frozenset(intake[name])
-    values["topical_products"] = [
-        {**product, "classes": _classes(match)}
-        for product, match in zip(products, topicals, strict=True)
-    ]
-    values["medication_classes"] = frozenset().union(*map(_classes, medications))
-    values["topical_product_classes"] = frozenset().union(*map(_classes, topicals))
-    values["has_unrecognised_medications"] = any(m is None for m in medications + topicals)
-    values["any_infection_in_area"] = any(
-        infection["in_treatment_area"] for infection in intake["active_infections"]
-    )
+    values["topical_products"] = items
+    values["medication_classes"] = medication_classes
+    values["topical_product_classes"] = product_classes
+    values["has_unrecognised_medications"] = unrecognised
+    in_area = False
+    for infection in intake["active_infections"]:
+        if infection["in_treatment_area"]:
+            in_area = True
+            break
+    values["any_infection_in_area"] = in_area
     return Facts(intake, values, medications, topicals)
 
 
-def _classes(match: MedicationMatch | None) -> frozenset[str]:
-    return frozenset(match.classes) if match is not None else NO_CLASSES
+def _classes(match: MedicationMatch | None) -> tuple[str, ...]:
+    return match.classes if match is not None else NO_CLASSES
 
 
 def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
@@ -85,10 +104,15 @@ def because(tests: Iterable[CompiledTest], facts: Facts) -> tuple[tuple[str, obj
 
     Answers are copied, so a finding does not change when the intake does.
     """
+    intake = facts.intake
     merged: dict[str, object] = {}
     for test in tests:
-        if test.field in facts.intake and test.op != "any_item":
-            pairs: Iterable[tuple[str, object]] = ((test.field, facts.intake[test.field]),)
+        if test.plain:
+            field = test.field
+            if field not in merged:  # the common case: one answer, copied as it is
+                merged[field] = json_copy(intake[field])
+                continue
+            pairs: Iterable[tuple[str, object]] = ((field, intake[field]),)
         else:
             pairs = _explain_derived(test, facts)
         for field, value in pairs:
@@ -124,12 +148,12 @@ def _explain_derived(test: CompiledTest, facts: Facts) -> list[tuple[str, object
 def _matched(test: CompiledTest, match: MedicationMatch | None) -> bool:
     """Whether this entry's classes are among those that made a class test true."""
     classes = _classes(match)
-    if test.op == "is_empty":
-        return True
+    if test.op in ("is_empty", "not_contains"):
+        return True  # the whole list is the answer that lacks the class
     if test.op == "is_not_empty":
         return bool(classes)
     wanted = {test.value} if test.op == "contains" else set(test.value)
-    return not classes.isdisjoint(wanted)
+    return not wanted.isdisjoint(classes)
 
 
 def _unrecognised(test: CompiledTest, facts: Facts) -> list[tuple[str, object]]:

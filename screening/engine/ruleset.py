@@ -1,8 +1,9 @@
 """Compiled rule sets: one per published rule-set version, evaluated against validated intakes.
 
 A ``CompiledRuleSet`` is immutable and safe to share between threads. ``evaluate`` computes the
-facts of an intake once (medication matching, derived facts), runs one closure per rule, and
-explains only the rules that fired.
+facts of an intake once (medication matching, derived facts), runs one closure per rule (skipping
+the rules whose guard field is false or empty), and explains only the rules that fired.
+``fired_codes`` stops before explaining: the outcome and the codes, for bulk comparisons.
 """
 
 from __future__ import annotations
@@ -10,13 +11,24 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
+from typing import NamedTuple
 
-from .compiler import CompiledGroup, CompiledTest, build_valid_condition, holds_without, true_tests
-from .decision import Decision, Finding, json_copy
+from .compiler import (
+    CompiledGroup,
+    CompiledTest,
+    build_valid_condition,
+    fixed_true_tests,
+    guard_fields,
+    holds_without,
+    true_tests,
+)
+from .decision import OUTCOMES, SEVERITY, Decision, Finding, json_copy
 from .facts import Facts, because, matching_items, prepare_facts
-from .rules import RuleProblem, RuleSpec, validate_rule
+from .rules import ACTIONS, RuleProblem, RuleSpec, validate_rule
 from .vocabulary import MedicationVocabulary
 from .wording import shown
 
@@ -40,15 +52,24 @@ class RuleSetInvalid(ValueError):
 class CompiledRule:
     spec: RuleSpec
     condition: CompiledGroup
+    # The true tests when the condition holds, known at compile time unless it has an `any`.
+    _fixed_tests: tuple[CompiledTest, ...] | None = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self):
+        object.__setattr__(self, "_fixed_tests", fixed_true_tests(self.condition))
 
     def finding(self, facts: Facts) -> Finding:
         """The finding of this rule, which fired on these facts."""
         spec = self.spec
-        tests = true_tests(self.condition, facts.values)
+        tests = self._fixed_tests
+        if tests is None:
+            tests = true_tests(self.condition, facts.values)
         wait = self._wait(tests, facts) if spec.action == "postpone" else None
         return Finding(spec, because(tests, facts), wait)
 
-    def _wait(self, tests: list[CompiledTest], facts: Facts) -> int | None:
+    def _wait(self, tests: Sequence[CompiledTest], facts: Facts) -> int | None:
         """Days from the screening day to re-screen; counted from the event with ``wait_from``."""
         wait_days, wait_from = self.spec.wait_days, self.spec.wait_from
         if wait_days is None or wait_from is None:
@@ -70,18 +91,53 @@ class CompiledRule:
         return max(1, wait_days - elapsed)
 
 
+class FiredCodes(NamedTuple):
+    """The outcome of screening an intake and the sorted codes of the rules that fired."""
+
+    outcome: str
+    codes: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class CompiledRuleSet:
     version: int
     rules: tuple[CompiledRule, ...]
     vocabulary: MedicationVocabulary
-    _checks: tuple[tuple[Callable[[dict], bool], CompiledRule], ...] = dataclasses.field(
+    # The rules to check on every intake, and those behind a guard: a rule whose condition needs
+    # one of some fields to be true or non-empty (``pregnant equals true``, ``any_item`` on a
+    # list) is listed under each of those fields and checked only when one of them is.
+    # Entries are (rule index, check, rule); a rule checked twice is found once.
+    _unguarded: tuple[_Entry, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _guarded: tuple[tuple[_Entry, ...], ...] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+    _guard_values: Callable[[dict], tuple] = dataclasses.field(
         init=False, repr=False, compare=False
     )
 
     def __post_init__(self):
-        pairs = tuple((rule.condition.check, rule) for rule in self.rules)
-        object.__setattr__(self, "_checks", pairs)
+        unguarded: list[_Entry] = []
+        by_field: dict[str, list[_Entry]] = {}
+        for index, rule in enumerate(self.rules):
+            entry = (index, rule.condition.check, rule)
+            fields = guard_fields(rule.condition)
+            if fields is None:
+                unguarded.append(entry)
+            for name in sorted(fields or ()):
+                by_field.setdefault(name, []).append(entry)
+        object.__setattr__(self, "_unguarded", tuple(unguarded))
+        object.__setattr__(self, "_guarded", tuple(map(tuple, by_field.values())))
+        object.__setattr__(self, "_guard_values", _getter(tuple(by_field)))
+
+    def _fired(self, values: dict) -> dict[int, CompiledRule]:
+        """The rules whose condition holds, by their index in the rule set."""
+        fired = {index: rule for index, check, rule in self._unguarded if check(values)}
+        # One C-level pass picks the guard fields that are true or non-empty.
+        for entries in compress(self._guarded, self._guard_values(values)):
+            for index, check, rule in entries:
+                if check(values):
+                    fired[index] = rule
+        return fired
 
     def evaluate(self, intake: dict, *, on: datetime.date) -> Decision:
         """Screen an intake on the given date.
@@ -90,8 +146,9 @@ class CompiledRuleSet:
         raises on a valid intake.
         """
         facts = prepare_facts(intake, self.vocabulary)
-        values = facts.values
-        findings = [rule.finding(facts) for check, rule in self._checks if check(values)]
+        fired = self._fired(facts.values)
+        # In rule-set order, so findings that sort alike keep the order of their rules.
+        findings = [fired[index].finding(facts) for index in sorted(fired)]
         return Decision.from_findings(
             findings,
             rule_set_version=self.version,
@@ -99,6 +156,31 @@ class CompiledRuleSet:
             medications=facts.recognised,
             unrecognised_medications=facts.unrecognised_medications + facts.unrecognised_products,
         )
+
+    def fired_codes(self, intake: dict, *, on: datetime.date) -> FiredCodes:
+        """The outcome of ``evaluate`` and the sorted codes of its findings, without explaining.
+
+        For counting and comparing many screenings (the impact of a rule change on past intakes):
+        the same facts and compiled conditions as ``evaluate``, none of the findings' texts,
+        ``because`` or waits. ``on`` is kept so both take the same arguments.
+        """
+        fired = self._fired(prepare_facts(intake, self.vocabulary).values)
+        if not fired:
+            return FiredCodes("proceed", ())
+        specs = [rule.spec for rule in fired.values()]
+        severest = min([SEVERITY[spec.action] for spec in specs])
+        codes = tuple(sorted({spec.code for spec in specs}))
+        return FiredCodes(OUTCOMES[ACTIONS[severest]], codes)
+
+
+_Entry = tuple[int, Callable[[dict], bool], CompiledRule]
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[dict], tuple]:
+    """The values of these fields as a tuple (``itemgetter`` returns a bare value for one)."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    return lambda values: tuple(values[name] for name in names)
 
 
 def compile_rule_set(

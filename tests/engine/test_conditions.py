@@ -72,6 +72,8 @@ def test_it_accepts_every_operator_of_every_type():
             {"field": "eczema", "op": "not_in", "value": ["none"]},
             {"field": "allergies", "op": "contains_any", "value": ["latex", "adhesive"]},
             {"field": "allergies", "op": "contains_all", "value": ["latex"]},
+            {"field": "allergies", "op": "not_contains", "value": "latex"},
+            {"field": "medication_classes", "op": "not_contains", "value": "anticoagulant"},
             {"field": "allergies", "op": "is_empty"},
             {"field": "allergy_details", "op": "is_not_empty"},
             {"field": "medications", "op": "is_empty"},
@@ -263,6 +265,30 @@ CASES = [
         "not a value of allergies",
     ),
     (
+        "not-contains-with-list",
+        all_of({"field": "treatment_areas", "op": "not_contains", "value": ["face"]}),
+        "all[0]",
+        '["face"] is not a value of treatment_areas',
+    ),
+    (
+        "not-contains-value-outside",
+        all_of({"field": "treatment_areas", "op": "not_contains", "value": "fase"}),
+        "all[0]",
+        "did you mean 'face'?",
+    ),
+    (
+        "not-contains-without-value",
+        all_of({"field": "treatment_areas", "op": "not_contains"}),
+        "all[0]",
+        "'not_contains' needs a 'value'",
+    ),
+    (
+        "not-contains-on-enum",
+        all_of({"field": "eczema", "op": "not_contains", "value": "history"}),
+        "all[0]",
+        "does not fit eczema (enum)",
+    ),
+    (
         "empty-contains-all",
         all_of({"field": "allergies", "op": "contains_all", "value": []}),
         "all[0]",
@@ -391,6 +417,20 @@ DESCRIPTIONS = [
         ),
         "Diabetes is one of Type 1, Type 2, and Diabetes well controlled is no, and "
         "(Eczema is Past eczema, no flare now or Allergies is empty)",
+    ),
+    (
+        all_of(
+            {"field": "cold_sore_history", "op": "equals", "value": True},
+            {
+                "any": [
+                    {"field": "antiviral_prophylaxis_arranged", "op": "equals", "value": True},
+                    {"field": "treatment_areas", "op": "not_contains", "value": "face"},
+                ]
+            },
+            {"field": "medication_classes", "op": "not_contains", "value": "anticoagulant"},
+        ),
+        "Cold sore history is yes, and (Antiviral cover arranged is yes or Treatment areas "
+        "does not include Face), and Medication classes does not include Anticoagulant",
     ),
 ]
 

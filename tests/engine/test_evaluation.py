@@ -312,6 +312,18 @@ def test_it_lists_the_answers_of_every_test_of_a_fired_all_group():
     ]
 
 
+def test_it_lists_every_entered_medication_for_a_class_that_is_not_there():
+    rules = rule_set(
+        rule(
+            "NO_BLOOD_THINNER",
+            "caution",
+            when("medication_classes", "not_contains", "anticoagulant"),
+        )
+    )
+    because = because_of(rules, medications=["metformin", "aspirin 75mg", "zzqx"])
+    assert because == [{"field": "medications", "value": ["metformin", "aspirin 75mg", "zzqx"]}]
+
+
 def test_it_lists_every_true_branch_of_an_any_group_and_no_false_one():
     rules = rule_set(rule("ANY", "refer", PREGNANT, SUNBURN, KELOID, kind="any"))
     assert because_of(rules, pregnant=True, keloid_or_hypertrophic_scarring=True) == [
@@ -411,3 +423,41 @@ def test_it_does_not_share_lists_between_the_intake_and_the_decision():
     assert decision.as_json()["findings"][0]["because"][0]["value"] == ["face"]
     decision.as_json()["findings"][0]["because"][0]["value"].append("back")
     assert decision.as_json()["findings"][0]["because"][0]["value"] == ["face"]
+
+
+def test_it_keeps_rule_order_between_guarded_and_unguarded_rules_of_one_code():
+    # The first rule is checked on every intake, the second only when pregnant is true; findings
+    # that sort alike stay in rule-set order.
+    rules = rule_set(
+        rule("SAME", "caution", when("breastfeeding", "equals", False), message="first"),
+        rule("SAME", "caution", when("pregnant", "equals", True), message="second"),
+    )
+    decision = decide(rules, pregnant=True)
+    assert [f["message"] for f in decision["findings"]] == ["first", "second"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "codes"),
+    [
+        ({}, ("NOT_PREGNANT",)),
+        ({"pregnant": True}, ("LIST", "PREGNANT")),
+        ({"allergies": ["latex"], "pregnant": True}, ("ALLERGY", "LIST", "PREGNANT")),
+    ],
+)
+def test_it_gives_the_outcome_and_codes_without_explaining(changes, codes):
+    rules = rule_set(
+        rule("PREGNANT", "postpone", when("pregnant", "equals", True)),
+        rule("NOT_PREGNANT", "caution", when("pregnant", "equals", False)),
+        rule(
+            "LIST",
+            "caution",
+            when("allergies", "is_not_empty"),
+            when("pregnant", "equals", True),
+            kind="any",
+        ),
+        rule("ALLERGY", "refer", when("allergies", "contains", "latex")),
+    )
+    answers = intake(**changes)
+    decision = rules.evaluate(answers, on=ON).as_json()
+    assert rules.fired_codes(answers, on=ON) == (decision["outcome"], codes)
+    assert sorted({f["rule"] for f in decision["findings"]}) == list(codes)

@@ -67,6 +67,38 @@ CASES = [
     (when("eczema", "not_in", ["none", "history"]), {"eczema": "history"}, False),
     (when("treatment_areas", "contains", "face"), {}, True),
     (when("treatment_areas", "contains", "neck"), {}, False),
+    (when("treatment_areas", "not_contains", "face"), {}, False),
+    (when("treatment_areas", "not_contains", "neck"), {}, True),
+    (
+        when("treatment_areas", "not_contains", "face"),
+        {"treatment_areas": ["neck", "chest"]},
+        True,
+    ),
+    (
+        when("treatment_areas", "not_contains", "face"),
+        {"treatment_areas": ["face", "neck"]},
+        False,
+    ),
+    (when("allergies", "not_contains", "latex"), {}, True),
+    (
+        when("medication_classes", "not_contains", "anticoagulant"),
+        {"medications": ["Eliqus"]},
+        False,
+    ),
+    (
+        when("medication_classes", "not_contains", "anticoagulant"),
+        {"medications": ["aspirin"]},
+        True,
+    ),
+    (
+        when(
+            "topical_products",
+            "any_item",
+            {"all": [when("classes", "not_contains", "topical_retinoid")]},
+        ),
+        {"topical_products": [product("Retin-A", 1)]},
+        False,
+    ),
     (when("treatment_areas", "contains_any", ["neck", "face"]), {}, True),
     (when("treatment_areas", "contains_all", ["neck", "face"]), {}, False),
     (

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screening.engine import INTAKE_FIELDS, IntakeInvalid, validate_intake
+from screening.engine.facts import prepare_facts
 from tests.engine.strategies import intakes
 from tests.engine.support import rule_set
 from tests.engine.varied_rules import VARIED_RULES
@@ -39,6 +40,20 @@ def test_it_decides_every_valid_intake_by_its_most_severe_finding(answers, on):
     listed = len(decision["medications"]) + len(decision["unrecognised_medications"])
     assert listed <= entered  # blank medication entries are dropped by validation
     json.dumps(decision)
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers=intakes(), on=screening_days)
+def test_it_fires_exactly_the_rules_whose_condition_holds_guarded_or_not(answers, on):
+    intake = validate_intake(answers)
+    values = prepare_facts(intake, RULES.vocabulary).values
+    holding = [rule.spec for rule in RULES.rules if rule.condition.check(values)]
+    decision = RULES.evaluate(intake, on=on).as_json()
+
+    fired = sorted((f["rule"], f["action"]) for f in decision["findings"])
+    assert fired == sorted((spec.code, spec.action) for spec in holding)
+    codes = tuple(sorted({spec.code for spec in holding}))
+    assert RULES.fired_codes(intake, on=on) == (decision["outcome"], codes)
 
 
 @settings(max_examples=50, deadline=None)

@@ -585,6 +585,15 @@ def test_it_fires_each_seeded_rule(code, action, wait, also, changes):
     assert severities.index(decision["outcome"]) >= severities.index(expected)
 
 
+@pytest.mark.parametrize(("code", "action", "wait", "also", "changes"), CASES)
+def test_it_gives_the_same_outcome_and_codes_without_explaining(code, action, wait, also, changes):
+    answers = validate_intake(intake(**changes))
+    decision = rule_set().evaluate(answers, on=ON).as_json()
+    fired_codes = rule_set().fired_codes(answers, on=ON)
+    assert fired_codes.outcome == decision["outcome"]
+    assert fired_codes.codes == tuple(sorted(fired(decision)))
+
+
 @pytest.mark.parametrize("changes", CLEAR.values(), ids=CLEAR.keys())
 def test_it_proceeds_on_answers_that_stay_clear(changes):
     decision = decide(intake(**changes))
@@ -627,6 +636,34 @@ def test_it_refers_a_cold_sore_now_with_history_on_the_face_without_cover():
     assert fired(decision) == {"HERPES_SIMPLEX_ACTIVE", "HERPES_SIMPLEX_HISTORY"}
     assert [f["action"] for f in findings_of(decision, "HERPES_SIMPLEX_HISTORY")] == ["refer"]
     assert [f["action"] for f in findings_of(decision, "HERPES_SIMPLEX_ACTIVE")] == ["postpone"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "action"),
+    [
+        pytest.param({"treatment_areas": ["face", "neck"]}, "refer", id="face-neck-no-cover"),
+        pytest.param({"treatment_areas": ["neck", "chest"]}, "caution", id="face-not-treated"),
+        pytest.param(
+            {"treatment_areas": ["face", "neck"], "antiviral_prophylaxis_arranged": True},
+            "caution",
+            id="face-with-cover",
+        ),
+    ],
+)
+def test_it_gives_cold_sore_history_either_the_refer_or_the_caution_never_both(changes, action):
+    decision = decide(intake(cold_sore_history=True, **changes))
+    assert fired(decision) == {"HERPES_SIMPLEX_HISTORY"}
+    assert [f["action"] for f in findings_of(decision, "HERPES_SIMPLEX_HISTORY")] == [action]
+    assert decision["outcome"] == ("refer" if action == "refer" else "proceed")
+
+
+def test_it_shows_the_areas_when_the_caution_fires_because_the_face_is_not_treated():
+    decision = decide(intake(cold_sore_history=True, treatment_areas=["neck", "chest"]))
+    [finding] = findings_of(decision, "HERPES_SIMPLEX_HISTORY")
+    assert finding["because"] == [
+        {"field": "cold_sore_history", "value": True},
+        {"field": "treatment_areas", "value": ["neck", "chest"]},
+    ]
 
 
 def test_it_postpones_accutane_in_medications_for_the_full_wait_when_months_is_null():
