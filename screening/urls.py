@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("records/", include("screening.records.urls")),
     path("consultations/", include("screening.intake.urls")),
+    path("rules/", include("screening.rules.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
+from screening.records.models import Client
 from screening.records.services import screening_run
 from screening.rules.services import NoPublishedRuleSet
 
@@ -34,9 +35,24 @@ def to_screening(draft: Draft):
 @require_http_methods(["GET", "POST"])
 def new_consultation(request):
     if request.method == "POST":
-        draft = Draft.objects.create(clinic=request.clinic, practitioner=request.user)
+        data = client_answers(request) if request.POST.get("client") else {}
+        draft = Draft.objects.create(clinic=request.clinic, practitioner=request.user, data=data)
         return redirect(draft)
     return render(request, "intake/new.html")
+
+
+def client_answers(request) -> dict:
+    """A returning client's name, date of birth and reference, as the form's stored answers.
+
+    The client is read through the practitioner's clinic: another clinic's client is a 404.
+    """
+    pk = request.POST["client"]
+    client = get_clinic_object_or_404(Client, request, pk=pk if pk.isdigit() else 0)
+    return {
+        "client_name": [client.name],
+        "client_date_of_birth": [client.date_of_birth.isoformat()],
+        "client_reference": [client.reference],
+    }
 
 
 @role_required(Role.PRACTITIONER)

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from simple_history import register as register_history
 
 from screening.accounts.models import Clinic, ClinicScopedQuerySet
 
@@ -23,7 +25,12 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["name", "date_of_birth"]
-        indexes = [models.Index(fields=["clinic", "name"])]
+        # Name search on PostgreSQL also has a trigram index on lower(name): migration 0002.
+        indexes = [
+            models.Index(fields=["clinic", "name"]),
+            models.Index(fields=["clinic", "date_of_birth"], name="client_clinic_born_idx"),
+            models.Index("clinic", Lower("reference"), name="client_clinic_reference_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.date_of_birth:%d %b %Y})"
@@ -61,9 +68,19 @@ class Screening(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Keyset pages of the records list and a client's history read these in index order.
         indexes = [
-            models.Index(fields=["clinic", "-created_at"]),
-            models.Index(fields=["client", "-created_at"]),
+            models.Index(
+                fields=["clinic", "-created_at", "-id"], name="screening_clinic_newest_idx"
+            ),
+            models.Index(
+                fields=["client", "-created_at", "-id"], name="screening_client_newest_idx"
+            ),
+            models.Index(
+                fields=["clinic", "rescreen_after"],
+                condition=models.Q(outcome="postpone"),
+                name="screening_postponed_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -81,3 +98,118 @@ class Screening(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RecordChangeRefused("Screening records cannot be deleted.")
+
+
+# Amendments and overrides (corrections). Both are append-only, like Screening: a correction is a
+# new row beside the original, which stays as it was.
+
+
+class AppendOnlyQuerySet(ClinicScopedQuerySet):
+    def update(self, **kwargs):
+        raise RecordChangeRefused("Corrections cannot be changed; record a new one.")
+
+    def delete(self):
+        raise RecordChangeRefused("Corrections cannot be deleted.")
+
+
+class AppendOnlyRecord(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RecordChangeRefused("Corrections cannot be changed; record a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordChangeRefused("Corrections cannot be deleted.")
+
+
+class Amendment(AppendOnlyRecord):
+    """Corrected answers for a screening, decided again; the original screening is untouched."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="amendments")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="amendments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="amendments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(help_text="Why the answers were corrected (shown on the record).")
+    intake = models.JSONField(help_text="The full corrected intake.")
+    decision = models.JSONField(help_text="The decision for the corrected intake.")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rule_set_version = models.PositiveIntegerField()
+    rescreen_after = models.DateField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["screening", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=Outcome.values), name="amendment_outcome_valid"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="amendment_reason_given"),
+        ]
+
+    def __str__(self):
+        return f"Amendment {self.pk} of screening {self.screening_id} ({self.outcome})"
+
+
+class OverrideReason(models.TextChoices):
+    CLEARANCE_LETTER = "clearance_letter", "Clearance letter received"
+    PRESCRIBER_APPROVED = "prescriber_approved", "Prescriber approved treatment"
+    CONDITION_RESOLVED = "condition_resolved", "Condition has resolved"
+    OTHER = "other", "Other (explained in the comment)"
+
+
+class Override(AppendOnlyRecord):
+    """A records keeper's clinical override of the outcome, beside the computed decision."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="overrides")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="overrides")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="overrides"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    computed_outcome = models.CharField(
+        max_length=10,
+        choices=Outcome.choices,
+        help_text="The outcome the rules gave (the latest amendment's, if any) when overridden.",
+    )
+    outcome = models.CharField(
+        max_length=10, choices=Outcome.choices, help_text="The outcome decided by the clinician."
+    )
+    overridden_rules = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Precaution codes of the refer and postpone findings set aside by this override.",
+    )
+    reason_code = models.CharField(max_length=30, choices=OverrideReason.choices)
+    comment = models.TextField(help_text="The clinician's explanation (required).")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["clinic", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reason_code__in=OverrideReason.values),
+                name="override_reason_code_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=Outcome.values)
+                & models.Q(computed_outcome__in=Outcome.values),
+                name="override_outcomes_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(comment=""), name="override_comment_given"),
+        ]
+
+    def __str__(self):
+        return f"Override {self.pk} of screening {self.screening_id} ({self.outcome})"
+
+
+# Model history of the one editable clinic record: every change to a client is kept.
+register_history(Client)

@@ -74,3 +74,95 @@ def present_decision(decision: dict, screened_on: datetime.date) -> dict:
         "unrecognised": decision.get("unrecognised_medications", []),
         "rule_set_version": decision["rule_set_version"],
     }
+
+
+# The sections of INTAKE.md (A to G), each with its fields in the order of the schema.
+INTAKE_SECTIONS = (
+    (
+        "Treatment context",
+        (
+            "client_age_years",
+            "treatment_areas",
+            "treatment_goal",
+            "fitzpatrick_type",
+            "history_of_pih",
+        ),
+    ),
+    (
+        "Infection and skin barrier today",
+        (
+            "active_infections",
+            "unwell_or_fever_today",
+            "cold_sore_history",
+            "antiviral_prophylaxis_arranged",
+            "open_wounds_in_area",
+            "acne_in_area",
+            "eczema",
+            "psoriasis",
+            "rosacea",
+            "other_skin_conditions",
+            "sunburn_in_area_last_14_days",
+            "tanning_in_area_last_14_days",
+            "tattoo_or_pmu_in_area",
+            "suspicious_lesion_in_area",
+            "skin_cancer_history",
+        ),
+    ),
+    (
+        "Pigment and autoimmune",
+        (
+            "vitiligo",
+            "vitiligo_family_history",
+            "previous_depigmentation",
+            "autoimmune_conditions",
+        ),
+    ),
+    (
+        "Healing, bleeding and general health",
+        (
+            "keloid_or_hypertrophic_scarring",
+            "bleeding_disorder",
+            "diabetes",
+            "diabetes_well_controlled",
+            "immunodeficiency_or_transplant",
+            "chemotherapy_or_radiotherapy",
+            "radiotherapy_to_treatment_area_ever",
+            "cardiac_condition_or_implanted_device",
+            "pregnant",
+            "breastfeeding",
+        ),
+    ),
+    (
+        "Medicines and skincare",
+        ("medications", "isotretinoin_last_dose_months_ago", "topical_products"),
+    ),
+    ("Allergies", ("allergies", "allergy_details")),
+    ("Recent procedures", ("recent_procedures",)),
+)
+
+
+def answers_by_section(intake: dict) -> list[dict]:
+    """Every stored answer in words, under its INTAKE.md section, labelled as on the form.
+
+    A field the record does not hold (a record kept under an older schema) is left out, and a field
+    no section names is listed under "Other answers", so nothing stored is ever hidden.
+    """
+    sections = []
+    shown = {"client"}
+    for title, names in INTAKE_SECTIONS:
+        answers = [
+            {"field": name, "label": field_label(name), "answer": answer_text(name, intake[name])}
+            for name in names
+            if name in intake
+        ]
+        shown.update(names)
+        if answers:
+            sections.append({"title": title, "answers": answers})
+    rest = [
+        {"field": name, "label": field_label(name), "answer": answer_text(name, value)}
+        for name, value in intake.items()
+        if name not in shown
+    ]
+    if rest:
+        sections.append({"title": "Other answers", "answers": rest})
+    return sections

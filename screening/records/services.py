@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from screening import engine
+from screening import audit, engine
 from screening.rules.services import compiled_rule_set, published_rule_set
 
 from .models import Client, Screening
@@ -64,4 +64,5 @@ def screening_run(*, clinic, practitioner, intake: dict, draft) -> Screening:
     )
     draft.screening = screening
     draft.save(update_fields=["screening", "updated_at"])
+    audit.log_event("created", user=practitioner, clinic=clinic, obj=screening)
     return screening

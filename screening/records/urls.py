@@ -1,9 +1,33 @@
 from django.urls import path
 
-from . import views
+from . import views, views_corrections, views_dashboard, views_exports
 
 app_name = "records"
 
 urlpatterns = [
+    path("", views.screening_list, name="screening_list"),
+    path("due/", views.due_rescreen, name="due_rescreen"),
+    path("clients/", views.client_search_view, name="client_search"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("screenings/<int:pk>/", views.screening_detail, name="screening_detail"),
+]
+
+# Corrections, the audit of prints, exports and the dashboard (records keepers).
+urlpatterns += [
+    path("screenings/<int:pk>/amend/", views_corrections.screening_amend, name="screening_amend"),
+    path(
+        "screenings/<int:pk>/override/",
+        views_corrections.screening_override,
+        name="screening_override",
+    ),
+    path(
+        "screenings/<int:pk>/printed/",
+        views_corrections.screening_printed,
+        name="screening_printed",
+    ),
+    path("screenings/<int:pk>/fhir/", views_exports.screening_fhir, name="screening_fhir"),
+    path("export.csv", views_exports.records_csv, name="export_csv"),
+    path("questionnaire.fhir.json", views_exports.questionnaire_fhir, name="questionnaire_fhir"),
+    path("clients/<int:pk>/export/", views_exports.client_export, name="client_export"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
 ]

@@ -1,19 +1,163 @@
-from django.shortcuts import render
+import datetime
+import secrets
 
+from django.contrib import messages
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from screening import audit
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
+from screening.audit.models import AuditAction
 
-from .models import Screening
-from .presentation import present_decision
+from .amendments import corrections_context
+from .comparison import changed_answers
+from .forms import ClientSearchForm, RecordFilterForm, RecordSearchForm
+from .models import Client, Screening
+from .presentation import OUTCOME_DISPLAY, answers_by_section, present_decision
+from .selectors import (
+    Cursor,
+    RecordFilters,
+    client_history,
+    client_search,
+    due_rescreens,
+    previous_screening,
+    screening_page,
+)
 
 RECORD_READERS = (Role.PRACTITIONER, Role.RECORDS_KEEPER)
+SEARCHES_KEY = "records_searches"
+SEARCHES_KEPT = 10
 
 
 @role_required(*RECORD_READERS)
 def screening_detail(request, pk):
     screening = get_clinic_object_or_404(Screening, request, pk=pk)
+    previous = previous_screening(screening)
     context = {
         "screening": screening,
         "decision": present_decision(screening.decision, screening.screened_on),
+        "sections": answers_by_section(screening.intake),
+        "previous": previous,
+        "changes": changed_answers(previous.intake, screening.intake) if previous else [],
     }
+    audit.log(request, AuditAction.VIEWED, screening)
+    context.update(corrections_context(screening, request))
     return render(request, "records/screening_detail.html", context)
+
+
+@role_required(*RECORD_READERS)
+@require_http_methods(["GET", "POST"])
+def client_search_view(request):
+    """Find a client: the term is posted, never put in the address, and results are ids only."""
+    form = ClientSearchForm(request.POST if request.method == "POST" else None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = client_search(clinic=request.clinic, term=form.cleaned_data["q"])
+    return render(request, "records/client_search.html", {"form": form, "results": results})
+
+
+@role_required(*RECORD_READERS)
+def client_detail(request, pk):
+    client = get_clinic_object_or_404(Client, request, pk=pk)
+    screenings = [
+        {"screening": s, "outcome": OUTCOME_DISPLAY[s.outcome]} for s in client_history(client)
+    ]
+    return render(request, "records/client_detail.html", {"client": client, "rows": screenings})
+
+
+@role_required(*RECORD_READERS)
+@require_http_methods(["GET", "POST"])
+def screening_list(request):
+    if request.method == "POST":
+        return _store_search(request)
+    searches = request.session.get(SEARCHES_KEY, {})
+    token = request.GET.get("search", "")
+    search = searches.get(token) if token else None
+    if token and search is None:
+        messages.info(request, "That search has expired: search again.")
+    filter_form = RecordFilterForm(request.GET, clinic=request.clinic)
+    filters = _filters(filter_form, search)
+    page = screening_page(
+        request.clinic,
+        filters,
+        older_than=Cursor.parse(request.GET.get("older")),
+        newer_than=Cursor.parse(request.GET.get("newer")),
+    )
+    context = {
+        "filter_form": filter_form,
+        "search_form": RecordSearchForm(initial=search and _search_initial(search)),
+        "searching": search is not None,
+        "page": page,
+        "rows": [{"screening": s, "outcome": OUTCOME_DISPLAY[s.outcome]} for s in page.rows],
+        "newer_url": _page_url(request, "newer", page.newer),
+        "older_url": _page_url(request, "older", page.older),
+        "clear_search_url": _page_url(request, None, None, search=None),
+    }
+    return render(request, "records/screening_list.html", context)
+
+
+@role_required(*RECORD_READERS)
+def due_rescreen(request):
+    rows = [
+        {"screening": s, "outcome": OUTCOME_DISPLAY[s.outcome]}
+        for s in due_rescreens(request.clinic, today=timezone.localdate())
+    ]
+    return render(request, "records/due_rescreen.html", {"rows": rows})
+
+
+# Helpers of the records list.
+
+
+def _store_search(request):
+    """Keep a posted search in the session under a random token; the address holds the token."""
+    form = RecordSearchForm(request.POST)
+    if not form.is_valid():
+        for error in form.non_field_errors() + form.errors.get("date_of_birth", []):
+            messages.error(request, error)
+        return redirect(_page_url(request, None, None))
+    born = form.cleaned_data["date_of_birth"]
+    searches = request.session.get(SEARCHES_KEY, {})
+    token = secrets.token_urlsafe(12)
+    searches[token] = {"q": form.cleaned_data["q"].strip(), "dob": born and born.isoformat()}
+    request.session[SEARCHES_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return redirect(_page_url(request, None, None, search=token))
+
+
+def _search_initial(search: dict) -> dict:
+    return {"q": search["q"], "date_of_birth": search["dob"]}
+
+
+def _filters(form: RecordFilterForm, search: dict | None) -> RecordFilters:
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    born = search and search.get("dob")
+    return RecordFilters(
+        term=search["q"] if search else "",
+        date_of_birth=datetime.date.fromisoformat(born) if born else None,
+        outcome=cleaned.get("outcome", ""),
+        practitioner_id=cleaned.get("practitioner"),
+        date_from=cleaned.get("date_from"),
+        date_to=cleaned.get("date_to"),
+        precaution=cleaned.get("precaution", ""),
+    )
+
+
+def _page_url(request, direction, cursor, **changes) -> str | None:
+    """The list's address with the same filters and search, at `cursor` (None: no such page)."""
+    if direction and cursor is None:
+        return None
+    query = QueryDict(mutable=True)
+    query.update(request.GET)
+    for key in ("older", "newer"):
+        query.pop(key, None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value:
+            query[key] = value
+    if direction:
+        query[direction] = str(cursor)
+    encoded = query.urlencode()
+    return reverse("records:screening_list") + (f"?{encoded}" if encoded else "")

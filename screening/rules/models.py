@@ -1,5 +1,33 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+
+
+class PublishedRuleSetReadOnly(Exception):
+    """A published rule set, or a rule, class or name in it, was about to be changed."""
+
+
+def _refuse_if_published(rule_set_id):
+    if RuleSet.objects.filter(pk=rule_set_id, status=RuleSetStatus.PUBLISHED).exists():
+        raise PublishedRuleSetReadOnly(
+            "Published rule sets are read-only: edit the draft, or start one from this version."
+        )
+
+
+class DraftChildMixin:
+    """Rules, classes and names of a published set never change."""
+
+    def save(self, *args, **kwargs):
+        _refuse_if_published(self.rule_set_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_published(self.rule_set_id)
+        return super().delete(*args, **kwargs)
+
+
+OUTCOMES = [("proceed", "Proceed"), ("postpone", "Postpone"), ("refer", "Refer")]
 
 
 class RuleSetStatus(models.TextChoices):
@@ -26,6 +54,12 @@ class RuleSet(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    copied_from = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version this one started as a copy of."
+    )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Raised on every vocabulary edit of a draft, to catch stale saves."
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -33,14 +67,39 @@ class RuleSet(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=RuleSetStatus.values), name="ruleset_status_valid"
             ),
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="draft"),
+                name="ruleset_one_draft",
+            ),
         ]
 
     def __str__(self):
         return f"Rule set v{self.version} ({self.get_status_display()})"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            _refuse_if_published(self.pk)
+        super().save(*args, **kwargs)
 
-class Rule(models.Model):
+    def delete(self, *args, **kwargs):
+        _refuse_if_published(self.pk)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self):
+        return self.status == RuleSetStatus.DRAFT
+
+
+class Rule(DraftChildMixin, models.Model):
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules")
+    key = models.UUIDField(
+        default=uuid.uuid4,
+        help_text="Identifies the rule across versions (copied into drafts), for the diff.",
+    )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save, to catch a second admin's stale save."
+    )
     position = models.PositiveIntegerField(default=0)
     code = models.CharField(max_length=64, help_text="The precaution code, e.g. PSORIASIS.")
     action = models.CharField(max_length=10, choices=Action.choices)
@@ -65,13 +124,14 @@ class Rule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(action__in=Action.values), name="rule_action_valid"
             ),
+            models.UniqueConstraint(fields=["rule_set", "key"], name="rule_key_unique"),
         ]
 
     def __str__(self):
         return f"{self.code} ({self.action})"
 
 
-class MedicationClass(models.Model):
+class MedicationClass(DraftChildMixin, models.Model):
     rule_set = models.ForeignKey(
         RuleSet, on_delete=models.CASCADE, related_name="medication_classes"
     )
@@ -90,7 +150,7 @@ class MedicationClass(models.Model):
         return self.label
 
 
-class MedicationName(models.Model):
+class MedicationName(DraftChildMixin, models.Model):
     """A name a client may write (generic, brand or misspelling), its generic name and classes."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="medication_names")
@@ -106,3 +166,58 @@ class MedicationName(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Scenario(models.Model):
+    """An intake with the outcome and precautions it must get; every publish runs them all."""
+
+    name = models.CharField(max_length=200, unique=True)
+    intake = models.JSONField(help_text="A complete intake, as INTAKE.md defines it.")
+    expected_outcome = models.CharField(max_length=10, choices=OUTCOMES)
+    required_codes = models.JSONField(
+        default=list, blank=True, help_text="Precaution codes that must be among the findings."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expected_outcome__in=[value for value, _ in OUTCOMES]),
+                name="scenario_outcome_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ImpactRun(models.Model):
+    """What a draft would decide for past screenings, computed a chunk per request."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="impact_runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    clinic_id = models.PositiveIntegerField(
+        null=True, help_text="The clinic whose changed records are listed."
+    )
+    signature = models.CharField(max_length=64, help_text="The draft as it was evaluated.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    last_id = models.BigIntegerField(default=0)
+    unreadable = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(default=dict, help_text="'before->after' -> count, all clinics.")
+    own_changes = models.JSONField(default=list, help_text="The clinic's changed records.")
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Impact of v{self.rule_set.version} ({self.done} of {self.total})"
+
+    @property
+    def finished(self):
+        return self.finished_at is not None

@@ -4,6 +4,7 @@ Written against model classes passed in, so the data migration can use its histo
 """
 
 import json
+import uuid
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
@@ -16,6 +17,8 @@ def read_fixture(name):
 def create_rule_set(models, *, version, rules, vocabulary, status, note="", **extra):
     """Create rule set `version` with its rules and vocabulary; return it."""
     rule_set = models.RuleSet.objects.create(version=version, status=status, note=note, **extra)
+    # The data migration of v1 runs before rules had keys.
+    has_keys = any(f.name == "key" for f in models.Rule._meta.get_fields())
     models.Rule.objects.bulk_create(
         models.Rule(
             rule_set=rule_set,
@@ -30,6 +33,7 @@ def create_rule_set(models, *, version, rules, vocabulary, status, note="", **ex
             source_section=rule.get("source_section", ""),
             condition=rule["condition"],
             reviewed_on=rule.get("reviewed_on"),
+            **({"key": rule.get("key") or uuid.uuid4()} if has_keys else {}),
         )
         for position, rule in enumerate(rules)
     )
@@ -65,3 +69,16 @@ def seed_published_v1(models, *, published_at):
         note="Seeded from the PRECAUTIONS.md catalogue v1.",
         published_at=published_at,
     )
+
+
+def seed_scenarios_v1(scenario_model):
+    """Create the scenarios of fixtures/scenarios_v1.json that do not exist yet."""
+    for item in read_fixture("scenarios_v1.json")["scenarios"]:
+        scenario_model.objects.get_or_create(
+            name=item["name"],
+            defaults={
+                "intake": item["intake"],
+                "expected_outcome": item["expected_outcome"],
+                "required_codes": item["required_codes"],
+            },
+        )

@@ -5,8 +5,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from screening.accounts.models import Role
+from screening.rules.impact import start_run
+from screening.rules.versions import start_draft as open_rules_draft
 from tests.conftest import ROLES, make_member
 from tests.intake.factories import make_draft
+from tests.records.factories import make_client
 
 OK, FORBIDDEN, TO_LOGIN = 200, 403, "login"
 ANON = "anonymous"
@@ -26,6 +29,26 @@ ROUTES = {
     # Consultations; the POST-only save endpoint is covered in tests/intake/test_views.py.
     "intake:new": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
     "intake:consultation": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
+    # Records: practitioners and records keepers of the clinic.
+    "records:screening_list": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    "records:due_rescreen": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    "records:client_search": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    "records:client_detail": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    # Records keepers only: the dashboard and the questionnaire export (the streamed CSV export
+    # and the per-record pages are covered in tests/records/).
+    "records:dashboard": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
+    "records:questionnaire_fhir": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
+    # Rule administration: rules admins only (the POST-only endpoints are in tests/rules/).
+    "rules:versions": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:version": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:vocabulary": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:rollback": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:diff": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:scenarios": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:rule_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:rule_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:publish": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:impact": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
 }
 
 
@@ -37,9 +60,23 @@ def own_draft_token(clinic, user):
     return [make_draft(clinic, user).token]
 
 
+def own_client_id(clinic, user):
+    return [make_client(clinic).pk]
+
+
 # url name -> its arguments, built from the clinic and the signed-in user (None when anonymous).
 URL_ARGS = {
     "intake:consultation": own_draft_token,
+    "records:client_detail": own_client_id,
+    "rules:version": lambda clinic, user: [1],
+    "rules:vocabulary": lambda clinic, user: [1],
+    "rules:rollback": lambda clinic, user: [1],
+    "rules:rule_new": lambda clinic, user: open_rules_draft() and [],
+    "rules:publish": lambda clinic, user: open_rules_draft() and [],
+    "rules:rule_edit": lambda clinic, user: [open_rules_draft().rules.first().pk],
+    "rules:impact": lambda clinic, user: [
+        start_run(rule_set=open_rules_draft(), user=None, clinic=clinic).pk
+    ],
 }
 
 

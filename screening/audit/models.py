@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from screening.accounts.models import Clinic, ClinicScopedQuerySet
+
+
+class AuditAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    CREATED = "created", "Created"
+    AMENDED = "amended", "Amended"
+    OVERRODE = "overrode", "Overrode the outcome"
+    PRINTED = "printed", "Printed"
+    EXPORTED = "exported", "Exported"
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+
+
+class AuditChangeRefused(Exception):
+    """An audit event was about to be changed or deleted: the trail is append-only."""
+
+
+class AuditEventQuerySet(ClinicScopedQuerySet):
+    def update(self, **kwargs):
+        raise AuditChangeRefused("The audit trail cannot be changed.")
+
+    def delete(self):
+        raise AuditChangeRefused("The audit trail cannot be deleted.")
+
+    def for_object(self, obj):
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+class AuditEvent(models.Model):
+    """One thing someone did. Object type and id only: never client data (names, answers)."""
+
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        help_text="Empty for a failed sign-in with an unknown username.",
+    )
+    username = models.CharField(
+        max_length=150, blank=True, help_text="The username as typed (kept for failed sign-ins)."
+    )
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="app_label.model of the object, e.g. records.screening.",
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["clinic", "-at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=AuditAction.values), name="audit_action_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditChangeRefused("The audit trail cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditChangeRefused("The audit trail cannot be deleted.")

@@ -1,0 +1,113 @@
+"""Corrections of a saved screening: amendments (corrected answers) and clinical overrides.
+
+The original screening never changes. An amendment is a new row holding the full corrected intake
+and its own decision; an override records a clinician's outcome beside the computed one.
+"""
+
+import copy
+import datetime
+
+from django.db import transaction
+
+from screening.accounts.models import Role
+from screening.audit.models import AuditEvent
+
+from .comparison import changed_answers
+from .models import Amendment, Override, Screening
+from .presentation import OUTCOME_DISPLAY, present_decision
+from .services import decide
+
+OVERRIDDEN_ACTIONS = ("refer", "postpone")
+
+
+def editable_answers(intake: dict) -> dict:
+    """The answers a records keeper may correct: everything but the client block.
+
+    The client's name and date of birth belong to the client record, not to one screening.
+    """
+    return {name: value for name, value in intake.items() if name != "client"}
+
+
+def current_version(screening: Screening) -> Screening | Amendment:
+    """The record in force: the latest amendment, or the screening itself."""
+    amendments = list(screening.amendments.all())
+    return amendments[-1] if amendments else screening
+
+
+@transaction.atomic
+def amendment_record(*, screening: Screening, author, reason: str, answers: dict) -> Amendment:
+    """Keep corrected answers for `screening`, decided again by the rule set in use.
+
+    The decision is taken as of the screening's day: waits count from the consultation the answers
+    describe. Raises engine.IntakeInvalid on bad answers; nothing is saved then.
+    """
+    intake = copy.deepcopy(answers)
+    if "client" in screening.intake:
+        intake["client"] = copy.deepcopy(screening.intake["client"])
+    decision, version = decide(intake, on=screening.screened_on)
+    rescreen_after = decision["rescreen_after"]
+    return Amendment.objects.create(
+        clinic=screening.clinic,
+        screening=screening,
+        author=author,
+        reason=reason.strip(),
+        intake=intake,
+        decision=decision,
+        outcome=decision["outcome"],
+        rule_set_version=version,
+        rescreen_after=datetime.date.fromisoformat(rescreen_after) if rescreen_after else None,
+    )
+
+
+@transaction.atomic
+def override_record(
+    *, screening: Screening, author, outcome: str, reason_code: str, comment: str
+) -> Override:
+    """Record a clinician's outcome for `screening`; the computed decision is kept beside it."""
+    in_force = current_version(screening)
+    overridden = sorted(
+        {f["rule"] for f in in_force.decision["findings"] if f["action"] in OVERRIDDEN_ACTIONS}
+    )
+    return Override.objects.create(
+        clinic=screening.clinic,
+        screening=screening,
+        author=author,
+        computed_outcome=in_force.outcome,
+        outcome=outcome,
+        overridden_rules=overridden,
+        reason_code=reason_code,
+        comment=comment.strip(),
+    )
+
+
+def corrections_context(screening: Screening, request) -> dict:
+    """What the record page shows of amendments, overrides and (for records keepers) the trail."""
+    amendments = list(screening.amendments.select_related("author").order_by("created_at", "pk"))
+    overrides = list(screening.overrides.select_related("author").order_by("created_at", "pk"))
+    is_keeper = getattr(request, "role", None) == Role.RECORDS_KEEPER
+    trail = []
+    if is_keeper:
+        trail = list(
+            AuditEvent.objects.for_clinic(request.clinic)
+            .for_object(screening)
+            .select_related("user")[:200]
+        )
+    return {
+        "amendments": [
+            {
+                "amendment": amendment,
+                "decision": present_decision(amendment.decision, screening.screened_on),
+                "changes": changed_answers(
+                    amendments[index - 1].intake if index else screening.intake, amendment.intake
+                ),
+            }
+            for index, amendment in enumerate(amendments)
+        ],
+        "overrides": [
+            {"override": override, "outcome": OUTCOME_DISPLAY[override.outcome]}
+            for override in overrides
+        ],
+        "latest_override": overrides[-1] if overrides else None,
+        "can_correct": is_keeper,
+        "audit_trail": trail,
+    }

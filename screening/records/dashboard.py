@@ -1,0 +1,133 @@
+"""The records keepers' dashboard: outcomes per week, the precautions that fired most, clients
+due for re-screen, and which rules clinicians override most. Three queries in all."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Outcome, Override, Screening
+
+WEEKS = 12
+TOP = 10
+# Stacked bottom to top; SVG fill attributes (not CSS: the CSP forbids inline styles).
+OUTCOME_COLOURS = {"proceed": "#198754", "postpone": "#e0a800", "refer": "#dc3545"}
+CHART_WIDTH, CHART_HEIGHT = 720, 260
+PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 40, 10, 40
+
+
+@dataclass
+class Week:
+    start: datetime.date
+    counts: dict
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weekly_outcomes(clinic, *, today: datetime.date) -> tuple[list[Week], Counter]:
+    """Screenings per week and outcome over the last WEEKS weeks, and the precautions found."""
+    first = week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
+    weeks = {
+        first + datetime.timedelta(weeks=n): Week(
+            first + datetime.timedelta(weeks=n), dict.fromkeys(Outcome.values, 0)
+        )
+        for n in range(WEEKS)
+    }
+    precautions = Counter()
+    rows = (
+        Screening.objects.for_clinic(clinic)
+        .filter(screened_on__gte=first, screened_on__lte=today)
+        .values_list("screened_on", "outcome", "decision")
+    )
+    for screened_on, outcome, decision in rows:
+        weeks[week_start(screened_on)].counts[outcome] += 1
+        precautions.update({finding["rule"] for finding in decision["findings"]})
+    return list(weeks.values()), precautions
+
+
+def due_for_rescreen(clinic, *, today: datetime.date) -> int:
+    """Clients whose latest screening is a postponement whose re-screen date has come."""
+    later = Screening.objects.filter(client=OuterRef("client")).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
+    )
+    return (
+        Screening.objects.for_clinic(clinic)
+        .filter(outcome=Outcome.POSTPONE, rescreen_after__lte=today)
+        .filter(~Exists(later))
+        .count()
+    )
+
+
+def overrides_by_rule(clinic) -> Counter:
+    counts = Counter()
+    for rules in Override.objects.for_clinic(clinic).values_list("overridden_rules", flat=True):
+        counts.update(rules)
+    return counts
+
+
+def chart(weeks: list[Week]) -> dict:
+    """Bar geometry for the inline SVG: one stacked bar per week."""
+    plot_width = CHART_WIDTH - PLOT_LEFT - 10
+    plot_height = CHART_HEIGHT - PLOT_TOP - PLOT_BOTTOM
+    highest = max([week.total for week in weeks] + [1])
+    slot = plot_width / len(weeks)
+    bars = []
+    for index, week in enumerate(weeks):
+        x = PLOT_LEFT + index * slot + slot * 0.15
+        base = PLOT_TOP + plot_height
+        segments = []
+        for outcome in ("proceed", "postpone", "refer"):
+            count = week.counts[outcome]
+            height = plot_height * count / highest
+            base -= height
+            if count:
+                segments.append(
+                    {
+                        "outcome": outcome,
+                        "count": count,
+                        "y": round(base, 1),
+                        "height": round(height, 1),
+                        "fill": OUTCOME_COLOURS[outcome],
+                    }
+                )
+        bars.append(
+            {
+                "week": week,
+                "x": round(x, 1),
+                "width": round(slot * 0.7, 1),
+                "label_x": round(x + slot * 0.35, 1),
+                "segments": segments,
+            }
+        )
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "bars": bars,
+        "highest": highest,
+        "axis_y": PLOT_TOP + plot_height,
+        "label_y": PLOT_TOP + plot_height + 18,
+        "left": PLOT_LEFT,
+        "right": CHART_WIDTH - 10,
+        "top": PLOT_TOP,
+        "legend": [(outcome.label, OUTCOME_COLOURS[outcome.value]) for outcome in Outcome],
+    }
+
+
+def dashboard_numbers(clinic, *, today: datetime.date) -> dict:
+    weeks, precautions = weekly_outcomes(clinic, today=today)
+    return {
+        "weeks": weeks,
+        "chart": chart(weeks),
+        "screenings": sum(week.total for week in weeks),
+        "top_precautions": precautions.most_common(TOP),
+        "due_for_rescreen": due_for_rescreen(clinic, today=today),
+        "overrides_by_rule": overrides_by_rule(clinic).most_common(TOP),
+    }

@@ -1,0 +1,81 @@
+"""Changing the draft: rules and medication names, with optimistic locking on revisions."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from .models import MedicationName, Rule, RuleSet, RuleSetStatus
+from .services import vocabulary
+
+
+class NotADraft(Exception):
+    """Only the draft can be edited."""
+
+
+class EditConflict(Exception):
+    """Someone saved since this form was opened; `current` is what they saved."""
+
+    def __init__(self, current):
+        super().__init__("Someone else saved this since you opened it.")
+        self.current = current
+
+
+def _locked_draft(rule_set_id: int) -> RuleSet:
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set_id)
+    if rule_set.status != RuleSetStatus.DRAFT:
+        raise NotADraft("Published versions are read-only.")
+    return rule_set
+
+
+@transaction.atomic
+def save_rule(*, draft: RuleSet, rule: Rule | None, values: dict, revision: int | None) -> Rule:
+    """Create (rule None) or update a draft rule; raise EditConflict on a stale revision."""
+    _locked_draft(draft.pk)
+    if rule is None:
+        top = draft.rules.aggregate(top=Max("position"))["top"]
+        rule = Rule(rule_set=draft, position=0 if top is None else top + 1, revision=0)
+    else:
+        rule = Rule.objects.select_for_update().get(pk=rule.pk, rule_set=draft)
+        if rule.revision != revision:
+            raise EditConflict(rule)
+    for name, value in values.items():
+        setattr(rule, name, value)
+    rule.revision += 1
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def delete_rule(*, draft: RuleSet, rule_id: int) -> None:
+    _locked_draft(draft.pk)
+    Rule.objects.get(pk=rule_id, rule_set=draft).delete()
+
+
+@transaction.atomic
+def add_medication_name(
+    *, draft: RuleSet, name: str, generic: str, classes: list[str], revision: int
+) -> MedicationName:
+    """Add a name to the draft's vocabulary; the whole vocabulary must still be valid."""
+    locked = _locked_draft(draft.pk)
+    if locked.revision != revision:
+        raise EditConflict(locked)
+    entry = MedicationName(rule_set=locked, name=name, generic=generic, classes=sorted(classes))
+    entry.save()
+    vocabulary(locked)  # raises engine.VocabularyInvalid, rolling the addition back
+    _bump(locked)
+    return entry
+
+
+@transaction.atomic
+def remove_medication_name(*, draft: RuleSet, name_id: int, revision: int) -> None:
+    locked = _locked_draft(draft.pk)
+    if locked.revision != revision:
+        raise EditConflict(locked)
+    MedicationName.objects.get(pk=name_id, rule_set=locked).delete()
+    _bump(locked)
+
+
+def _bump(rule_set: RuleSet) -> None:
+    rule_set.revision += 1
+    rule_set.save(update_fields=["revision"])

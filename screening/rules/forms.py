@@ -1,0 +1,156 @@
+"""Forms of the rule editor. Every rule is validated by the engine, against the draft's classes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django import forms
+
+from screening import engine
+
+from .models import Action, MedicationName
+
+FORM_FIELDS = {
+    "code": "code",
+    "action": "action",
+    "message": "message",
+    "client_message": "client_message",
+    "wait_days": "wait_days",
+    "wait_from": "wait_from",
+    "source": "source",
+    "source_section": "source_section",
+}
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9 .'\-]*")
+
+
+class RuleForm(forms.Form):
+    code = forms.CharField(max_length=64, help_text="The precaution code, e.g. PSORIASIS.")
+    action = forms.ChoiceField(choices=Action.choices)
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    client_message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    wait_days = forms.IntegerField(
+        required=False, help_text="Postpone only. Empty: until resolved."
+    )
+    wait_from = forms.ChoiceField(
+        required=False,
+        choices=[("", "The screening day")] + [(a, a) for a in engine.WAIT_ANCHORS],
+        help_text="Postpone with a wait only: count the wait from this answer.",
+    )
+    source = forms.CharField(max_length=300)
+    source_section = forms.CharField(max_length=300, required=False)
+    reviewed_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When this rule was last checked against its sources.",
+    )
+    condition = forms.CharField(
+        label="Condition (JSON)",
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "font-monospace"}),
+        help_text='A group: {"all": [...]} or {"any": [...]} of tests and groups (docs/rules.md).',
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, class_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.class_codes = frozenset(class_codes)
+        self.condition_problems: list[dict] = []
+
+    def clean(self):
+        data = super().clean()
+        if "condition" not in data:
+            return data
+        try:
+            condition = json.loads(data["condition"])
+        except json.JSONDecodeError as error:
+            message = (
+                f"The condition is not valid JSON: {error.msg} "
+                f"(line {error.lineno}, column {error.colno})."
+            )
+            self.add_error("condition", message)
+            return data
+        data["condition_json"] = condition
+        for problem in engine.validate_rule(
+            self.spec_dict(condition), class_codes=self.class_codes
+        ):
+            if problem.part.startswith("condition"):
+                path = problem.part.removeprefix("condition").lstrip(".")
+                self.condition_problems.append({"path": path, "message": problem.message})
+                self.add_error("condition", (f"At {path}: " if path else "") + problem.message)
+            elif problem.part in FORM_FIELDS:
+                if problem.part not in self.errors:
+                    self.add_error(FORM_FIELDS[problem.part], problem.message)
+            else:
+                self.add_error(None, problem.message)
+        return data
+
+    def spec_dict(self, condition) -> dict:
+        data = self.cleaned_data
+        return {
+            "code": data.get("code", ""),
+            "action": data.get("action", ""),
+            "message": data.get("message", ""),
+            "client_message": data.get("client_message", ""),
+            "wait_days": data.get("wait_days"),
+            "wait_from": data.get("wait_from") or None,
+            "source": data.get("source", ""),
+            "source_section": data.get("source_section", ""),
+            "condition": condition,
+        }
+
+    def rule_values(self) -> dict:
+        values = self.spec_dict(self.cleaned_data["condition_json"])
+        values["wait_from"] = values["wait_from"] or ""
+        values["reviewed_on"] = self.cleaned_data["reviewed_on"]
+        return values
+
+
+def rule_initial(rule) -> dict:
+    return {
+        "code": rule.code,
+        "action": rule.action,
+        "message": rule.message,
+        "client_message": rule.client_message,
+        "wait_days": rule.wait_days,
+        "wait_from": rule.wait_from,
+        "source": rule.source,
+        "source_section": rule.source_section,
+        "reviewed_on": rule.reviewed_on,
+        "condition": json.dumps(rule.condition, indent=2),
+        "revision": rule.revision,
+    }
+
+
+class MedicationNameForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="Lower case: a generic, brand or misspelling.")
+    generic = forms.CharField(max_length=200, help_text="The generic name, lower case.")
+    classes = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, help_text="None: recognised, no flag."
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rule_set, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule_set = rule_set
+        self.fields["classes"].choices = [
+            (c.code, f"{c.label} ({c.code})") for c in rule_set.medication_classes.all()
+        ]
+
+    def _lower(self, key):
+        value = " ".join(self.cleaned_data[key].split())
+        if value != value.lower():
+            raise forms.ValidationError(f"Write the {key} in lower case: '{value.lower()}'.")
+        if not NAME_PATTERN.fullmatch(value):
+            raise forms.ValidationError(
+                "Use letters, digits, spaces, dots, hyphens or apostrophes only."
+            )
+        return value
+
+    def clean_name(self):
+        name = self._lower("name")
+        if MedicationName.objects.filter(rule_set=self.rule_set, name=name).exists():
+            raise forms.ValidationError(f"'{name}' is already in the vocabulary.")
+        return name
+
+    def clean_generic(self):
+        return self._lower("generic")

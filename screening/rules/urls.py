@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rules"
+
+urlpatterns = [
+    path("", views.version_list, name="versions"),
+    path("draft/start/", views.draft_start, name="draft_start"),
+    path("draft/discard/", views.draft_discard, name="draft_discard"),
+    path("draft/rules/new/", views.rule_edit, name="rule_new"),
+    path("draft/rules/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("draft/rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("draft/vocabulary/<int:pk>/remove/", views.vocabulary_remove, name="vocabulary_remove"),
+    path("draft/publish/", views.publish, name="publish"),
+    path("draft/impact/", views.impact_start, name="impact_start"),
+    path("impact/<int:pk>/", views.impact_page, name="impact"),
+    path("diff/", views.version_diff, name="diff"),
+    path("scenarios/", views.scenario_run, name="scenarios"),
+    path("v<int:version>/", views.version_detail, name="version"),
+    path("v<int:version>/vocabulary/", views.vocabulary_page, name="vocabulary"),
+    path("v<int:version>/rollback/", views.rollback, name="rollback"),
+]

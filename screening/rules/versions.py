@@ -1,0 +1,147 @@
+"""The life cycle of rule-set versions: a draft copied from the version in use, publish, rollback.
+
+One draft at a time. Publishing runs every active scenario against the draft, in the same
+transaction, and refuses on any failure. Published versions never change.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from screening import engine
+
+from .models import MedicationClass, MedicationName, Rule, RuleSet, RuleSetStatus
+from .scenarios import ScenarioResult, run_scenarios
+from .services import compile_rule_set, published_rule_set
+
+REVIEW_AFTER_DAYS = 365
+RULE_FIELDS = (
+    "code",
+    "action",
+    "message",
+    "client_message",
+    "wait_days",
+    "wait_from",
+    "source",
+    "source_section",
+    "condition",
+    "reviewed_on",
+)
+
+
+class VersionRefused(Exception):
+    """A version operation was refused; the message is for the rules admin."""
+
+
+class PublishRefused(VersionRefused):
+    def __init__(self, message: str, failures: list[ScenarioResult] | None = None):
+        super().__init__(message)
+        self.failures = failures or []
+
+
+def current_draft() -> RuleSet | None:
+    return RuleSet.objects.filter(status=RuleSetStatus.DRAFT).first()
+
+
+def _next_version() -> int:
+    return (RuleSet.objects.aggregate(top=Max("version"))["top"] or 0) + 1
+
+
+def copy_rule_set(source: RuleSet, *, status: str, **extra) -> RuleSet:
+    """A new version with copies of `source`'s rules (keys kept), classes and names."""
+    copy = RuleSet(version=_next_version(), status=status, copied_from=source.version, **extra)
+    copy.save()
+    Rule.objects.bulk_create(
+        Rule(rule_set=copy, position=rule.position, key=rule.key, **_rule_values(rule))
+        for rule in source.rules.all()
+    )
+    MedicationClass.objects.bulk_create(
+        MedicationClass(rule_set=copy, code=c.code, label=c.label, precaution=c.precaution)
+        for c in source.medication_classes.all()
+    )
+    MedicationName.objects.bulk_create(
+        MedicationName(rule_set=copy, name=n.name, generic=n.generic, classes=n.classes)
+        for n in source.medication_names.all()
+    )
+    return copy
+
+
+def _rule_values(rule: Rule) -> dict:
+    return {name: getattr(rule, name) for name in RULE_FIELDS}
+
+
+@transaction.atomic
+def start_draft() -> RuleSet:
+    """The draft, created as a copy of the version in use when there is none."""
+    draft = current_draft()
+    if draft is None:
+        draft = copy_rule_set(published_rule_set(), status=RuleSetStatus.DRAFT)
+    return draft
+
+
+@transaction.atomic
+def discard_draft() -> None:
+    draft = current_draft()
+    if draft is not None:
+        draft.delete()
+
+
+def check_publishable(rule_set: RuleSet) -> list[ScenarioResult]:
+    """Compile `rule_set` and run the scenarios; raise PublishRefused on any problem."""
+    try:
+        compiled = compile_rule_set(rule_set)
+    except (engine.RuleSetInvalid, engine.VocabularyInvalid) as error:
+        raise PublishRefused(f"The rule set cannot be compiled: {error}") from error
+    results = run_scenarios(compiled)
+    failures = [result for result in results if not result.passed]
+    if failures:
+        raise PublishRefused(
+            f"{len(failures)} of {len(results)} scenarios failed; nothing was published.",
+            failures,
+        )
+    return results
+
+
+def _publish(rule_set: RuleSet, *, user, note: str) -> RuleSet:
+    if not note.strip():
+        raise PublishRefused("Write a change note: what changed, and why.")
+    check_publishable(rule_set)
+    rule_set.status = RuleSetStatus.PUBLISHED
+    rule_set.note = note.strip()
+    rule_set.published_at = timezone.now()
+    rule_set.published_by = user
+    rule_set.save()
+    return rule_set
+
+
+@transaction.atomic
+def publish_draft(*, user, note: str) -> RuleSet:
+    """Make the draft the version in use. Raises PublishRefused (and publishes nothing)."""
+    draft = RuleSet.objects.select_for_update().filter(status=RuleSetStatus.DRAFT).first()
+    if draft is None:
+        raise PublishRefused("There is no draft to publish.")
+    return _publish(draft, user=user, note=note)
+
+
+@transaction.atomic
+def roll_back_to(*, version: int, user, note: str) -> RuleSet:
+    """Publish a copy of published version `version` as a new version, in one step."""
+    source = RuleSet.objects.filter(version=version, status=RuleSetStatus.PUBLISHED).first()
+    if source is None:
+        raise VersionRefused(f"Version {version} is not a published version.")
+    if current_draft() is not None:
+        raise VersionRefused("Publish or discard the draft before rolling back.")
+    if not note.strip():
+        raise PublishRefused("Write a change note: why roll back.")
+    copy = copy_rule_set(source, status=RuleSetStatus.DRAFT)
+    return _publish(copy, user=user, note=note)
+
+
+def needs_review(rule: Rule, *, today: datetime.date | None = None) -> bool:
+    """Not reviewed in the last 12 months (or never)."""
+    today = today or timezone.localdate()
+    return rule.reviewed_on is None or (today - rule.reviewed_on).days > REVIEW_AFTER_DAYS

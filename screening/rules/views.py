@@ -1,0 +1,265 @@
+"""Rule administration pages: versions, the draft's rules and vocabulary, scenarios, impact."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from screening import engine
+from screening.accounts.access import role_required
+from screening.accounts.models import Role
+
+from . import editing, impact, versions
+from .diff import diff_versions
+from .forms import MedicationNameForm, RuleForm, rule_initial
+from .models import ImpactRun, Rule, RuleSet, RuleSetStatus
+from .presentation import editor_schema, rule_rows
+from .scenarios import run_scenarios
+from .services import NoPublishedRuleSet, compile_rule_set, published_rule_set
+
+rules_admin = role_required(Role.RULES_ADMIN)
+
+
+def _draft_or_404() -> RuleSet:
+    draft = versions.current_draft()
+    if draft is None:
+        raise Http404("There is no draft.")
+    return draft
+
+
+@rules_admin
+def version_list(request):
+    rule_sets = list(RuleSet.objects.select_related("published_by"))
+    try:
+        in_use = published_rule_set().version
+    except NoPublishedRuleSet:
+        in_use = None
+    context = {
+        "rule_sets": rule_sets,
+        "in_use": in_use,
+        "draft": versions.current_draft(),
+        "versions": [rs.version for rs in rule_sets],
+    }
+    return render(request, "rules/version_list.html", context)
+
+
+@rules_admin
+@require_POST
+def draft_start(request):
+    draft = versions.start_draft()
+    messages.success(request, f"Draft v{draft.version} is open for editing.")
+    return redirect("rules:version", version=draft.version)
+
+
+@rules_admin
+@require_POST
+def draft_discard(request):
+    versions.discard_draft()
+    messages.success(request, "The draft was discarded.")
+    return redirect("rules:versions")
+
+
+@rules_admin
+def version_detail(request, version):
+    rule_set = get_object_or_404(RuleSet, version=version)
+    context = {"rule_set": rule_set, "rows": rule_rows(rule_set)}
+    return render(request, "rules/version_detail.html", context)
+
+
+def _render_rule_form(request, draft, form, rule, status=200, conflict=None):
+    context = {
+        "draft": draft,
+        "form": form,
+        "rule": rule,
+        "conflict": conflict,
+        "schema": editor_schema(draft),
+        "problems": form.condition_problems,
+    }
+    return render(request, "rules/rule_form.html", context, status=status)
+
+
+@rules_admin
+def rule_edit(request, pk=None):
+    draft = _draft_or_404()
+    rule = get_object_or_404(Rule, pk=pk, rule_set=draft) if pk else None
+    codes = list(draft.medication_classes.values_list("code", flat=True))
+    if request.method != "POST":
+        initial = rule_initial(rule) if rule else {"condition": '{"all": []}'}
+        return _render_rule_form(request, draft, RuleForm(initial=initial, class_codes=codes), rule)
+    form = RuleForm(request.POST, class_codes=codes)
+    if not form.is_valid():
+        return _render_rule_form(request, draft, form, rule, status=400)
+    try:
+        saved = editing.save_rule(
+            draft=draft,
+            rule=rule,
+            values=form.rule_values(),
+            revision=form.cleaned_data["revision"],
+        )
+    except editing.EditConflict as conflict:
+        data = request.POST.copy()
+        data["revision"] = conflict.current.revision  # saving again overwrites, knowingly
+        form = RuleForm(data, class_codes=codes)
+        form.is_valid()
+        return _render_rule_form(request, draft, form, rule, status=409, conflict=conflict.current)
+    messages.success(request, f"Rule {saved.code} saved.")
+    return redirect("rules:version", version=draft.version)
+
+
+@rules_admin
+@require_POST
+def rule_delete(request, pk):
+    draft = _draft_or_404()
+    editing.delete_rule(draft=draft, rule_id=get_object_or_404(Rule, pk=pk, rule_set=draft).pk)
+    messages.success(request, "Rule deleted from the draft.")
+    return redirect("rules:version", version=draft.version)
+
+
+@rules_admin
+def vocabulary_page(request, version):
+    rule_set = get_object_or_404(RuleSet, version=version)
+    form = None
+    if rule_set.is_draft:
+        form = MedicationNameForm(
+            request.POST or None, rule_set=rule_set, initial={"revision": rule_set.revision}
+        )
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise Http404("Published versions are read-only.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                editing.add_medication_name(draft=rule_set, **data)
+            except editing.EditConflict:
+                messages.error(request, "Someone else changed the vocabulary; check and add again.")
+                status = 409
+            except engine.VocabularyInvalid as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                messages.success(request, f"'{data['name']}' added.")
+                return redirect("rules:vocabulary", version=version)
+        else:
+            status = 400
+    context = {
+        "rule_set": rule_set,
+        "form": form,
+        "classes": rule_set.medication_classes.all(),
+        "names": rule_set.medication_names.all(),
+    }
+    return render(request, "rules/vocabulary.html", context, status=status)
+
+
+@rules_admin
+@require_POST
+def vocabulary_remove(request, pk):
+    draft = _draft_or_404()
+    try:
+        revision = int(request.POST.get("revision", ""))
+        editing.remove_medication_name(draft=draft, name_id=pk, revision=revision)
+    except (ValueError, editing.EditConflict):
+        messages.error(request, "Someone else changed the vocabulary; nothing was removed.")
+    else:
+        messages.success(request, "Name removed from the draft.")
+    return redirect("rules:vocabulary", version=draft.version)
+
+
+@rules_admin
+def version_diff(request):
+    top = RuleSet.objects.aggregate(top=Max("version"))["top"] or 1
+    try:
+        old_v = int(request.GET.get("old", max(top - 1, 1)))
+        new_v = int(request.GET.get("new", top))
+    except ValueError as error:
+        raise Http404("Unknown version.") from error
+    old = get_object_or_404(RuleSet, version=old_v)
+    new = get_object_or_404(RuleSet, version=new_v)
+    context = {
+        "diff": diff_versions(old, new),
+        "versions": list(RuleSet.objects.values_list("version", flat=True)),
+    }
+    return render(request, "rules/diff.html", context)
+
+
+@rules_admin
+def scenario_run(request):
+    target = request.GET.get("target", "draft")
+    rule_set = versions.current_draft() if target == "draft" else None
+    if rule_set is None:
+        target, rule_set = "published", published_rule_set()
+    try:
+        results, error = run_scenarios(compile_rule_set(rule_set)), None
+    except (engine.RuleSetInvalid, engine.VocabularyInvalid) as problem:
+        results, error = [], str(problem)
+    failures = [r for r in results if not r.passed]
+    context = {
+        "rule_set": rule_set,
+        "target": target,
+        "results": sorted(results, key=lambda r: r.passed),
+        "failures": failures,
+        "error": error,
+    }
+    return render(request, "rules/scenarios.html", context)
+
+
+@rules_admin
+def publish(request):
+    draft = _draft_or_404()
+    if request.method == "POST":
+        note = request.POST.get("note", "")
+        try:
+            published = versions.publish_draft(user=request.user, note=note)
+        except versions.PublishRefused as refused:
+            context = {"draft": draft, "note": note, "refused": refused}
+            return render(request, "rules/publish.html", context, status=400)
+        messages.success(request, f"Version {published.version} is published and in use.")
+        return redirect("rules:versions")
+    latest = draft.impact_runs.first()
+    context = {"draft": draft, "note": "", "refused": None, "latest_impact": latest}
+    return render(request, "rules/publish.html", context)
+
+
+@rules_admin
+def rollback(request, version):
+    source = get_object_or_404(RuleSet, version=version, status=RuleSetStatus.PUBLISHED)
+    refused = None
+    if request.method == "POST":
+        try:
+            new = versions.roll_back_to(
+                version=version, user=request.user, note=request.POST.get("note", "")
+            )
+        except versions.VersionRefused as error:
+            refused = error
+        else:
+            messages.success(request, f"Version {new.version} (a copy of v{version}) is in use.")
+            return redirect("rules:versions")
+    context = {"source": source, "refused": refused, "note": request.POST.get("note", "")}
+    return render(request, "rules/rollback.html", context, status=400 if refused else 200)
+
+
+@rules_admin
+@require_POST
+def impact_start(request):
+    draft = _draft_or_404()
+    run = impact.start_run(rule_set=draft, user=request.user, clinic=request.clinic)
+    return redirect("rules:impact", pk=run.pk)
+
+
+@rules_admin
+def impact_page(request, pk):
+    run = get_object_or_404(ImpactRun, pk=pk)
+    if not run.finished:
+        run = impact.advance(run.pk)
+    own = run.own_changes if run.clinic_id == request.clinic.pk else []
+    context = {
+        "run": run,
+        "summary": impact.summary(run),
+        "own_changes": own,
+        "stale": run.rule_set.is_draft and run.signature != impact.signature(run.rule_set),
+        "percent": min(100, int(100 * run.done / run.total)) if run.total else 100,
+    }
+    return render(request, "rules/impact.html", context)

@@ -1,0 +1,154 @@
+"""The audit rows each action on a record writes, and the trail shown on the record page."""
+
+import copy
+
+import pytest
+from django.urls import reverse
+
+from screening.audit.models import AuditAction, AuditEvent
+from screening.records.services import screening_run
+from tests.audit.support import answers_json
+from tests.conftest import make_member
+from tests.engine.baseline import BASELINE
+from tests.intake.factories import make_draft
+from tests.records.factories import make_screening
+
+
+@pytest.fixture
+def screening(clinic, practitioner):
+    return make_screening(clinic=clinic, practitioner=practitioner)
+
+
+def events(**lookup):
+    return list(AuditEvent.objects.filter(**lookup).values_list("action", "object_type"))
+
+
+@pytest.mark.django_db
+def test_screening_run_logs_created_once(clinic, practitioner):
+    intake = {
+        **copy.deepcopy(BASELINE),
+        "client": {"name": "Mary Seacole", "date_of_birth": "1985-11-23", "reference": None},
+    }
+    draft = make_draft(clinic, practitioner)
+    screening = screening_run(clinic=clinic, practitioner=practitioner, intake=intake, draft=draft)
+    screening_run(clinic=clinic, practitioner=practitioner, intake=intake, draft=draft)
+
+    event = AuditEvent.objects.get(action=AuditAction.CREATED)
+    assert (event.user, event.clinic, event.object_id) == (practitioner, clinic, str(screening.pk))
+
+
+@pytest.mark.django_db
+def test_opening_a_record_logs_viewed(client, practitioner, screening):
+    client.force_login(practitioner)
+    client.get(reverse("records:screening_detail", args=[screening.pk]))
+    event = AuditEvent.objects.get(action=AuditAction.VIEWED)
+    assert (event.user, event.object_type, event.object_id) == (
+        practitioner,
+        "records.screening",
+        str(screening.pk),
+    )
+
+
+@pytest.mark.django_db
+def test_printing_logs_printed_with_script_and_without(client, practitioner, screening):
+    client.force_login(practitioner)
+    url = reverse("records:screening_printed", args=[screening.pk])
+
+    assert client.post(url, HTTP_ACCEPT="application/json").status_code == 204
+    response = client.post(url)
+
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.PRINTED).count() == 2
+    assert client.get(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_printing_another_clinics_record_is_not_found(client, clinic, other_clinic):
+    screening_b = make_screening(
+        clinic=other_clinic, practitioner=make_member(other_clinic, "practitioner")
+    )
+    client.force_login(make_member(clinic, "practitioner"))
+    url = reverse("records:screening_printed", args=[screening_b.pk])
+    assert client.post(url).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.PRINTED).exists()
+
+
+@pytest.mark.django_db
+def test_amending_and_overriding_log_their_actions(client, records_keeper, screening):
+    client.force_login(records_keeper)
+    client.post(
+        reverse("records:screening_amend", args=[screening.pk]),
+        {
+            "reason": "Wrong answer",
+            "answers": answers_json(screening, vitiligo_family_history=False),
+        },
+    )
+    client.post(
+        reverse("records:screening_override", args=[screening.pk]),
+        {"outcome": "refer", "reason_code": "other", "comment": "Practitioner unsure"},
+    )
+    assert events(user=records_keeper, object_type="records.screening") == [
+        (AuditAction.OVERRODE, "records.screening"),
+        (AuditAction.AMENDED, "records.screening"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_failed_amendment_logs_nothing(client, records_keeper, screening):
+    client.force_login(records_keeper)
+    client.post(reverse("records:screening_amend", args=[screening.pk]), {"reason": ""})
+    assert not AuditEvent.objects.filter(action=AuditAction.AMENDED).exists()
+
+
+@pytest.mark.django_db
+def test_every_export_logs_exported(client, records_keeper, screening):
+    client.force_login(records_keeper)
+    b"".join(client.get(reverse("records:export_csv")).streaming_content)
+    client.get(reverse("records:screening_fhir", args=[screening.pk]))
+    client.get(reverse("records:questionnaire_fhir"))
+    client.get(reverse("records:client_export", args=[screening.client.pk]))
+    assert sorted(events(action=AuditAction.EXPORTED)) == sorted(
+        [
+            (AuditAction.EXPORTED, ""),
+            (AuditAction.EXPORTED, "records.screening"),
+            (AuditAction.EXPORTED, ""),
+            (AuditAction.EXPORTED, "records.client"),
+        ]
+    )
+
+
+@pytest.mark.django_db
+def test_records_keepers_see_the_records_trail_and_practitioners_do_not(
+    client, clinic, practitioner, records_keeper, screening
+):
+    client.force_login(practitioner)
+    page = client.get(reverse("records:screening_detail", args=[screening.pk])).content.decode()
+    assert "Audit trail of this record" not in page
+
+    client.force_login(records_keeper)
+    response = client.get(reverse("records:screening_detail", args=[screening.pk]))
+
+    trail = response.context["audit_trail"]
+    assert [(e.user, e.action) for e in trail] == [
+        (records_keeper, AuditAction.VIEWED),
+        (practitioner, AuditAction.VIEWED),
+    ]
+    assert "Audit trail of this record" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_records_trail_never_shows_another_clinics_events(
+    client, clinic, other_clinic, records_keeper, screening
+):
+    # An event of clinic B that happens to name the same object id must not appear.
+    from screening import audit
+
+    audit.log_event(
+        AuditAction.VIEWED,
+        user=make_member(other_clinic, "records_keeper"),
+        clinic=other_clinic,
+        obj=screening,
+    )
+    client.force_login(records_keeper)
+    response = client.get(reverse("records:screening_detail", args=[screening.pk]))
+    assert [e.clinic for e in response.context["audit_trail"]] == [clinic]

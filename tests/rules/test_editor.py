@@ -1,0 +1,222 @@
+"""Editing draft rules and the vocabulary: validation by the engine, escaping, edit conflicts."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from screening.engine import describe_condition
+from screening.rules.models import MedicationName, Rule, RuleSet
+from screening.rules.versions import start_draft
+from tests.rules.support import draft_rule, rule_post
+
+pytestmark = pytest.mark.django_db
+
+FILLER = {
+    "all": [
+        {
+            "field": "recent_procedures",
+            "op": "any_item",
+            "value": {
+                "all": [
+                    {"field": "type", "op": "equals", "value": "dermal_filler"},
+                    {"field": "days_ago", "op": "lt", "value": 180},
+                ]
+            },
+        }
+    ]
+}
+
+
+@pytest.fixture
+def admin_client(client, rules_admin):
+    client.force_login(rules_admin)
+    return client
+
+
+def test_it_stores_the_same_json_whatever_the_editor_sent(admin_client):
+    draft, rule = draft_rule("PSORIASIS")
+    url = reverse("rules:rule_edit", args=[rule.pk])
+    # What the row editor writes (indented) and what an admin types (compact) store the same.
+    response = admin_client.post(url, rule_post(rule, condition=json.dumps(FILLER, indent=2)))
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.condition == FILLER and rule.revision == 2
+    response = admin_client.post(url, rule_post(rule, condition=json.dumps(FILLER)))
+    rule.refresh_from_db()
+    assert rule.condition == FILLER and rule.revision == 3
+
+
+def test_the_form_page_carries_the_schema_for_the_row_editor(admin_client):
+    draft, rule = draft_rule("PSORIASIS")
+    page = admin_client.get(reverse("rules:rule_edit", args=[rule.pk])).content.decode()
+    assert 'id="condition-schema"' in page and "rule_editor.js" in page
+    assert 'id="id_condition"' in page and 'name="revision"' in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "phrase"),
+    [
+        ({"code": "lower_case"}, "code", "upper-case"),
+        ({"action": "postpone", "wait_days": "0"}, "wait_days", "1 or more"),
+        ({"action": "refer", "wait_days": "10"}, "wait_days", "only for postpone"),
+        (
+            {"wait_from": "recent_procedures.days_ago", "action": "postpone", "wait_days": ""},
+            "wait_from",
+            "needs wait_days",
+        ),
+        ({"message": "   "}, "message", "required"),
+        ({"condition": "{not json"}, "condition", "not valid JSON"),
+        ({"condition": '{"all": []}'}, "condition", "empty"),
+        (
+            {"condition": '{"all": [{"field": "vitilgo", "op": "equals", "value": "none"}]}'},
+            "condition",
+            "did you mean &#x27;vitiligo&#x27;",
+        ),
+        (
+            {"condition": '{"all": [{"field": "pregnant", "op": "lt", "value": 1}]}'},
+            "condition",
+            "does not fit pregnant",
+        ),
+        (
+            {"condition": '{"all": [{"field": "pregnant", "op": "equals"}]}'},
+            "condition",
+            "needs a &#x27;value&#x27;",
+        ),
+        (
+            {
+                "condition": '{"all": [{"field": "medication_classes", "op": "contains", '
+                '"value": "nosuchclass"}]}'
+            },
+            "condition",
+            "nosuchclass",
+        ),
+        (
+            {"condition": '{"all": [{"field": "days_ago", "op": "lt", "value": 3}]}'},
+            "condition",
+            "item field of recent_procedures",
+        ),
+    ],
+)
+def test_it_shows_each_problem_beside_its_field(admin_client, changes, field, phrase):
+    draft, rule = draft_rule("PSORIASIS")
+    before = (rule.revision, rule.condition, rule.code)
+
+    response = admin_client.post(
+        reverse("rules:rule_edit", args=[rule.pk]), rule_post(rule, **changes)
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    marker = f'data-field-error="{field}"'
+    assert marker in page
+    assert phrase.lower() in page.lower()
+    rule.refresh_from_db()
+    assert (rule.revision, rule.condition, rule.code) == before
+
+
+def test_it_gives_condition_problems_their_path_for_the_rows(admin_client):
+    draft, rule = draft_rule("PSORIASIS")
+    condition = {
+        "all": [
+            {"field": "pregnant", "op": "equals", "value": True},
+            {"any": [{"field": "eczema", "op": "equals", "value": "sometimes"}]},
+        ]
+    }
+    response = admin_client.post(
+        reverse("rules:rule_edit", args=[rule.pk]), rule_post(rule, condition=json.dumps(condition))
+    )
+    problems = response.context["problems"]
+    assert [p["path"] for p in problems] == ["all[1].any[0]"]
+    assert "At all[1].any[0]" in response.content.decode()
+
+
+def test_it_escapes_script_in_messages_everywhere(admin_client):
+    draft, rule = draft_rule("PSORIASIS")
+    payload = "<script>alert(1)</script>"
+    response = admin_client.post(
+        reverse("rules:rule_edit", args=[rule.pk]),
+        rule_post(rule, message=payload, client_message=payload, source=payload),
+    )
+    assert response.status_code == 302
+    for url in [
+        reverse("rules:version", args=[draft.version]),
+        reverse("rules:rule_edit", args=[rule.pk]),
+        reverse("rules:diff") + f"?old=1&new={draft.version}",
+    ]:
+        page = admin_client.get(url).content.decode()
+        assert payload not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_stale_save_is_a_conflict_and_keeps_what_was_typed(admin_client):
+    draft, rule = draft_rule("PSORIASIS")
+    url = reverse("rules:rule_edit", args=[rule.pk])
+    first = rule_post(rule, message="First admin's words")
+    second = rule_post(rule, message="Second admin's words")  # opened at the same revision
+    assert admin_client.post(url, first).status_code == 302
+
+    response = admin_client.post(url, second)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this rule" in page
+    assert "Second admin&#x27;s words" in page  # what they typed, in the form
+    rule.refresh_from_db()
+    assert rule.message == "First admin's words" and rule.revision == 2
+    assert response.context["form"]["revision"].value() == 2
+    # Saving again, knowingly, replaces the first admin's version.
+    again = rule_post(rule, message="Second admin's words")
+    assert admin_client.post(url, again).status_code == 302
+    rule.refresh_from_db()
+    assert rule.message == "Second admin's words" and rule.revision == 3
+
+
+def test_it_adds_and_deletes_draft_rules(admin_client):
+    draft = start_draft()
+    count = draft.rules.count()
+    template = Rule(
+        code="NEW_PRECAUTION",
+        action="caution",
+        message="m",
+        client_message="c",
+        source="E1 Local policy",
+        source_section="",
+        condition={"all": [{"field": "pregnant", "op": "equals", "value": True}]},
+    )
+    response = admin_client.post(reverse("rules:rule_new"), rule_post(template, revision=""))
+    assert response.status_code == 302
+    new = draft.rules.get(code="NEW_PRECAUTION")
+    assert new.position == count and draft.rules.count() == count + 1
+    page = admin_client.get(reverse("rules:version", args=[draft.version])).content.decode()
+    assert escape(describe_condition(new.condition)) in page
+    assert admin_client.post(reverse("rules:rule_delete", args=[new.pk])).status_code == 302
+    assert draft.rules.count() == count
+
+
+def test_it_adds_vocabulary_names_validated(admin_client):
+    draft = start_draft()
+    url = reverse("rules:vocabulary", args=[draft.version])
+    data = {"name": "Newcoag", "generic": "newcoag", "classes": ["anticoagulant"], "revision": 1}
+    response = admin_client.post(url, data)
+    assert response.status_code == 400 and b"lower case" in response.content
+    response = admin_client.post(url, {**data, "name": "warfarin"})
+    assert response.status_code == 400 and b"already in the vocabulary" in response.content
+    response = admin_client.post(url, {**data, "name": "newcoag", "classes": ["nosuch"]})
+    assert response.status_code == 400
+    assert not MedicationName.objects.filter(rule_set=draft, name="newcoag").exists()
+
+    response = admin_client.post(url, {**data, "name": "newcoag"})
+    assert response.status_code == 302
+    entry = MedicationName.objects.get(rule_set=draft, name="newcoag")
+    assert entry.classes == ["anticoagulant"]
+    assert RuleSet.objects.get(pk=draft.pk).revision == 2
+
+    # A stale form (revision 1) is refused, and nothing is added.
+    response = admin_client.post(url, {**data, "name": "othercoag"})
+    assert response.status_code == 409
+    assert not MedicationName.objects.filter(rule_set=draft, name="othercoag").exists()
+    remove = reverse("rules:vocabulary_remove", args=[entry.pk])
+    admin_client.post(remove, {"revision": 2})
+    assert not MedicationName.objects.filter(pk=entry.pk).exists()
