@@ -9,7 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,10 +18,11 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for a local run).")
-    SECRET_KEY = "local-development-only-not-secret"  # noqa: S105
+    # Commands such as `screen` need no secret. Serving does: wsgi.py and `check --deploy`
+    # refuse to go on without SECRET_KEY unless DEBUG is on.
+    SECRET_KEY = "local-development-only-not-secret" if DEBUG else get_random_secret_key()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -111,6 +112,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its start-up banner on stderr would mix into command output
 
 # Shared clinic computers: an idle session ends after SESSION_IDLE_MINUTES, any session after
 # SESSION_MAX_HOURS (enforced by SessionLifetimeMiddleware).

@@ -43,10 +43,17 @@ def test_it_selects_postgresql_from_database_url():
     assert engine_for(**PRODUCTION_ENV, DATABASE_URL=url) == "django.db.backends.postgresql"
 
 
-def test_it_refuses_to_start_in_production_without_a_secret_key():
-    result = run(["manage.py", "check"], DEBUG="false")
+def test_it_refuses_to_serve_in_production_without_a_secret_key():
+    result = run(["-c", "import screening.wsgi"], DEBUG="false")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_it_fails_the_deployment_check_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run(["manage.py", "check", "--deploy"], **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_it_passes_the_deployment_checklist_with_production_variables():

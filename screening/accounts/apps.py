@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Clinics and roles"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401

@@ -3,7 +3,10 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from screening import engine
@@ -27,6 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, version=None, on=None, **options):
         screening_date = self.parse_date(on)
+        self.set_up_embedded_database()
         rule_set = self.rule_set(version)
         data = self.read(file)
         intakes = data if isinstance(data, list) else [data]
@@ -34,6 +38,14 @@ class Command(BaseCommand):
         decisions = [decide(i, on=screening_date, rule_set=rule_set)[0] for i in intakes]
         output = decisions if isinstance(data, list) else decisions[0]
         self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
+
+    def set_up_embedded_database(self):
+        """SQLite needs no set-up: on first use, create its tables and the seeded rules."""
+        if connection.vendor != "sqlite":
+            return
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            call_command("migrate", verbosity=0)
 
     def parse_date(self, on):
         if on is None:
