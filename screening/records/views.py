@@ -74,13 +74,11 @@ def client_detail(request, pk):
 def screening_list(request):
     if request.method == "POST":
         return _store_search(request)
-    searches = request.session.get(SEARCHES_KEY, {})
-    token = request.GET.get("search", "")
-    search = searches.get(token) if token else None
-    if token and search is None:
+    search = posted_search(request)
+    if request.GET.get("search") and search is None:
         messages.info(request, "That search has expired: search again.")
     filter_form = RecordFilterForm(request.GET, clinic=request.clinic)
-    filters = _filters(filter_form, search)
+    filters = record_filters(filter_form, search)
     page = screening_page(
         request.clinic,
         filters,
@@ -131,7 +129,17 @@ def _search_initial(search: dict) -> dict:
     return {"q": search["q"], "date_of_birth": search["dob"]}
 
 
-def _filters(form: RecordFilterForm, search: dict | None) -> RecordFilters:
+def posted_search(request) -> dict | None:
+    """The name/date-of-birth search the list's `?search=` token points at in the session."""
+    token = request.GET.get("search", "")
+    return request.session.get(SEARCHES_KEY, {}).get(token) if token else None
+
+
+def record_filters(form: RecordFilterForm, search: dict | None) -> RecordFilters:
+    """The records list's filters: the query-string form plus the posted search.
+
+    The CSV export calls this too, so that it exports exactly what the list shows.
+    """
     cleaned = form.cleaned_data if form.is_valid() else {}
     born = search and search.get("dob")
     return RecordFilters(

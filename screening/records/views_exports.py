@@ -1,7 +1,6 @@
 """Exports for records keepers: the filtered records list as CSV, FHIR resources, and a client's
 data for a subject-access request. Each writes an audit event before anything is sent."""
 
-import datetime
 import json
 
 from django.contrib import messages
@@ -19,9 +18,8 @@ from .exports import csv_lines, export_queryset, subject_access
 from .fhir import questionnaire, questionnaire_response
 from .forms import RecordFilterForm
 from .models import Client, Screening
-from .selectors import RecordFilters, filtered_screenings
-
-SEARCHES_KEY = "records_searches"  # where the records list keeps posted searches (views.py)
+from .selectors import filtered_screenings
+from .views import posted_search, record_filters
 
 
 def json_download(data: dict, filename: str, content_type="application/json") -> HttpResponse:
@@ -32,22 +30,6 @@ def json_download(data: dict, filename: str, content_type="application/json") ->
     return response
 
 
-def list_filters(request, form: RecordFilterForm) -> RecordFilters:
-    """The records list's filters from the query string, and its search from the session."""
-    cleaned = form.cleaned_data
-    search = request.session.get(SEARCHES_KEY, {}).get(request.GET.get("search", ""))
-    born = search and search.get("dob")
-    return RecordFilters(
-        term=search["q"] if search else "",
-        date_of_birth=datetime.date.fromisoformat(born) if born else None,
-        outcome=cleaned.get("outcome", ""),
-        practitioner_id=cleaned.get("practitioner"),
-        date_from=cleaned.get("date_from"),
-        date_to=cleaned.get("date_to"),
-        precaution=cleaned.get("precaution", ""),
-    )
-
-
 @role_required(Role.RECORDS_KEEPER)
 def records_csv(request):
     """The records list as CSV, with the list's filters; streamed, one row per screening."""
@@ -55,7 +37,9 @@ def records_csv(request):
     if not form.is_valid():
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{reverse('records:screening_list')}?{request.GET.urlencode()}")
-    screenings = export_queryset(filtered_screenings(request.clinic, list_filters(request, form)))
+    screenings = export_queryset(
+        filtered_screenings(request.clinic, record_filters(form, posted_search(request)))
+    )
     audit.log(request, AuditAction.EXPORTED)
     response = StreamingHttpResponse(
         csv_lines(screenings.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
