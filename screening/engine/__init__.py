@@ -1,12 +1,11 @@
 """The screening engine: the intake schema, rule compilation and evaluation. Pure Python.
 
 Nothing here imports Django: the engine is unit tested without a database, and the Django layer
-calls it with plain dicts and gets frozen dataclasses back.
+calls it with plain dicts and gets the decision JSON of DESIGN.md back.
 """
 
 from .compiler import ConditionInvalid, compile_condition
 from .conditions import OPERATORS, ConditionProblem, describe_condition, validate_condition
-from .decision import Decision, Finding
 from .intake import FieldError, IntakeInvalid, validate_intake
 from .rules import WAIT_ANCHORS, RuleProblem, RuleSpec, validate_rule
 from .ruleset import CompiledRuleSet, FiredCodes, RuleSetInvalid, compile_rule_set
@@ -36,11 +35,9 @@ __all__ = [
     "CompiledRuleSet",
     "ConditionInvalid",
     "ConditionProblem",
-    "Decision",
     "FieldError",
     "FieldSpec",
     "FiredCodes",
-    "Finding",
     "IntakeInvalid",
     "MedicationClass",
     "MedicationMatch",

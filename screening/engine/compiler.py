@@ -95,27 +95,46 @@ def fixed_true_tests(group: CompiledGroup) -> tuple[CompiledTest, ...] | None:
     return tuple(found)
 
 
-# Tests that can only be true when their field is true or non-empty.
-_GUARDING_OPS = frozenset({"contains", "contains_any", "contains_all", "any_item", "is_not_empty"})
+# A guard (kind, field, values): a condition can only hold when the field is true or non-empty
+# ("true", values None), when its answer is one of the values ("answer", from equals and in), or
+# when it holds one of them ("member", from contains, contains_any and contains_all). Values
+# compare as the compiled checks compare them (== and hashing), so a guard never hides a rule.
+Guard = tuple[str, str, frozenset | None]
 
 
-def guard_fields(node: CompiledGroup | CompiledTest) -> frozenset[str] | None:
-    """Fields of which one must be true or non-empty for the condition to hold, or None.
+def guards(node: CompiledGroup | CompiledTest) -> frozenset[Guard] | None:
+    """Guards of which one must be met for the condition to hold, or None when there are none.
 
-    ``pregnant equals true`` needs ``pregnant``; an ``all`` group needs what any one of its
-    children needs (the fewest fields); an ``any`` group needs one of what each child needs.
+    ``pregnant equals true`` needs ``pregnant``; ``acne_in_area equals "comedonal"`` needs that
+    answer; an ``all`` group needs what any one of its children needs (the fewest guards); an
+    ``any`` group needs one of what each child needs.
     """
     if isinstance(node, CompiledTest):
-        if node.op in _GUARDING_OPS or (node.op == "equals" and node.value is True):
-            return frozenset({node.field})
-        return None
-    guards = [guard_fields(child) for child in node.children]
-    if node.kind == "all" or len(guards) == 1:
-        known = [guard for guard in guards if guard is not None]
+        return _test_guard(node)
+    found = [guards(child) for child in node.children]
+    if node.kind == "all" or len(found) == 1:
+        known = [each for each in found if each is not None]
         return min(known, key=len) if known else None
-    if any(guard is None for guard in guards):
+    if any(each is None for each in found):
         return None
-    return frozenset().union(*guards)
+    return frozenset().union(*found)
+
+
+def _test_guard(test: CompiledTest) -> frozenset[Guard] | None:
+    op, field, value = test.op, test.field, test.value
+    if op in ("any_item", "is_not_empty") or (op == "equals" and value is True):
+        guard = ("true", field, None)
+    elif op == "equals":
+        guard = ("answer", field, frozenset({value}))
+    elif op == "in":
+        guard = ("answer", field, frozenset(value))
+    elif op == "contains":
+        guard = ("member", field, frozenset({value}))
+    elif op in ("contains_any", "contains_all"):
+        guard = ("member", field, frozenset(value))
+    else:
+        return None
+    return frozenset({guard})
 
 
 def holds_without(

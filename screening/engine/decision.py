@@ -1,10 +1,14 @@
-"""Findings and the decision, in the JSON form of DESIGN.md section 2."""
+"""The decision, built directly in the JSON form of DESIGN.md section 2.
+
+The engine's output is that JSON: the app stores it, the result page renders it and ``screen``
+prints it. Building it directly, from a template per rule made when the rule set is compiled, costs
+less than building objects and converting them on every screening.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .rules import ACTIONS, RuleSpec
 from .vocabulary import MedicationMatch
@@ -13,116 +17,55 @@ SEVERITY = {action: rank for rank, action in enumerate(ACTIONS)}
 OUTCOMES = {"refer": "refer", "postpone": "postpone", "caution": "proceed"}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A rule that fired, with why: ``because`` holds ``(field, client's answer)`` pairs.
+def finding_template(spec: RuleSpec) -> dict:
+    """A rule's finding without its ``because`` and wait, in the key order of DESIGN.md.
 
-    ``rescreen_after_days`` is set on postpone findings only: days from the screening date, or
-    None for "until resolved". The rule's code, action and texts are read through ``spec``.
+    Copied for each finding; the placeholders keep the order when they are filled in.
     """
-
-    spec: RuleSpec
-    because: tuple[tuple[str, object], ...]
-    rescreen_after_days: int | None = None
-
-    @property
-    def rule(self) -> str:
-        return self.spec.code
-
-    @property
-    def action(self) -> str:
-        return self.spec.action
-
-    @property
-    def message(self) -> str:
-        return self.spec.message
-
-    @property
-    def client_message(self) -> str:
-        return self.spec.client_message
-
-    @property
-    def source(self) -> str:
-        return self.spec.source
-
-    @property
-    def source_section(self) -> str:
-        return self.spec.source_section
-
-    def sort_key(self) -> tuple:
-        # Severity, then code, then the longer wait first ("until resolved" is the longest).
-        wait, spec = self.rescreen_after_days, self.spec
-        return (SEVERITY[spec.action], spec.code, wait is not None, -(wait or 0))
-
-    def as_json(self) -> dict:
-        spec = self.spec
-        data = {
-            "rule": spec.code,
-            "action": spec.action,
-            "message": spec.message,
-            "client_message": spec.client_message,
-            "because": [{"field": f, "value": json_copy(v)} for f, v in self.because],
-            "source": spec.source,
-            "source_section": spec.source_section,
-        }
-        if spec.action == "postpone":
-            data["rescreen_after_days"] = self.rescreen_after_days
-        return data
+    template = {
+        "rule": spec.code,
+        "action": spec.action,
+        "message": spec.message,
+        "client_message": spec.client_message,
+        "because": None,
+        "source": spec.source,
+        "source_section": spec.source_section,
+    }
+    if spec.action == "postpone":
+        template["rescreen_after_days"] = None  # days from the screening; None: until resolved
+    return template
 
 
-@dataclass(frozen=True)
-class Decision:
-    """The result of screening one intake against one rule set version."""
-
-    outcome: str
-    rule_set_version: int
-    findings: tuple[Finding, ...]
-    rescreen_after: datetime.date | None
-    medications: tuple[MedicationMatch, ...]
-    unrecognised_medications: tuple[str, ...]
-
-    @classmethod
-    def from_findings(
-        cls,
-        findings: Iterable[Finding],
-        *,
-        rule_set_version: int,
-        on: datetime.date,
-        medications: Iterable[MedicationMatch],
-        unrecognised_medications: Iterable[str],
-    ) -> Decision:
-        """Order the findings and derive the outcome and the re-screen date."""
-        ordered = tuple(sorted(findings, key=Finding.sort_key))
-        # Only postpone findings have a wait; the first finding is the most severe.
-        waits = [f.rescreen_after_days for f in ordered if f.rescreen_after_days is not None]
-        return cls(
-            outcome=OUTCOMES[ordered[0].spec.action] if ordered else "proceed",
-            rule_set_version=rule_set_version,
-            findings=ordered,
-            rescreen_after=on + datetime.timedelta(days=max(waits)) if waits else None,
-            medications=tuple(medications),
-            unrecognised_medications=tuple(unrecognised_medications),
-        )
-
-    def as_json(self) -> dict:
-        return {
-            "outcome": self.outcome,
-            "rule_set_version": self.rule_set_version,
-            "findings": [finding.as_json() for finding in self.findings],
-            "rescreen_after": self.rescreen_after.isoformat() if self.rescreen_after else None,
-            "medications": [match.as_json() for match in self.medications],
-            "unrecognised_medications": list(self.unrecognised_medications),
-        }
+def decision_json(
+    findings: list[dict],
+    *,
+    rule_set_version: int,
+    on: datetime.date,
+    medications: Iterable[MedicationMatch],
+    unrecognised_medications: list[str],
+) -> dict:
+    """Order the findings (in rule-set order) and derive the outcome and the re-screen date."""
+    if len(findings) > 1:
+        findings.sort(key=_finding_order)  # stable: findings that sort alike keep rule order
+    waits = [
+        wait
+        for finding in findings
+        if (wait := finding.get("rescreen_after_days")) is not None  # only postpone has a wait
+    ]
+    return {
+        "outcome": OUTCOMES[findings[0]["action"]] if findings else "proceed",
+        "rule_set_version": rule_set_version,
+        "findings": findings,
+        "rescreen_after": (on + datetime.timedelta(days=max(waits))).isoformat() if waits else None,
+        "medications": [match.as_json() for match in medications],
+        "unrecognised_medications": unrecognised_medications,
+    }
 
 
-def outcome_of(findings: Iterable[Finding]) -> str:
-    """refer > postpone > proceed; no finding, or only cautions, is proceed."""
-    actions = {finding.action for finding in findings}
-    if "refer" in actions:
-        return "refer"
-    if "postpone" in actions:
-        return "postpone"
-    return "proceed"
+def _finding_order(finding: dict) -> tuple:
+    # Severity, then code, then the longer wait first ("until resolved" is the longest).
+    wait = finding.get("rescreen_after_days")
+    return (SEVERITY[finding["action"]], finding["rule"], wait is not None, -(wait or 0))
 
 
 def json_copy(value: object) -> object:

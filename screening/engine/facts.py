@@ -19,54 +19,51 @@ class Facts:
     ``values`` holds every intake field as validated (enum lists stay lists: the operators accept
     any collection), topical product items with their ``classes``, and the derived facts of
     docs/rules.md. The matches run parallel to ``intake["medications"]`` and
-    ``intake["topical_products"]``; ``None`` = not recognised.
+    ``intake["topical_products"]``; ``None`` = not recognised. ``recognised`` lists the matches
+    in entry order (medications, then products); the unrecognised lists hold the entered names.
     """
 
     intake: dict
     values: dict
-    medication_matches: tuple[MedicationMatch | None, ...]
-    topical_matches: tuple[MedicationMatch | None, ...]
-
-    @property
-    def recognised(self) -> list[MedicationMatch]:
-        """Every medication and topical product name that matched, in entry order."""
-        return [m for m in self.medication_matches + self.topical_matches if m is not None]
-
-    @property
-    def unrecognised_medications(self) -> list[str]:
-        pairs = zip(self.intake["medications"], self.medication_matches, strict=True)
-        return [text for text, match in pairs if match is None]
-
-    @property
-    def unrecognised_products(self) -> list[str]:
-        pairs = zip(self.intake["topical_products"], self.topical_matches, strict=True)
-        return [product["name"] for product, match in pairs if match is None]
+    medication_matches: list[MedicationMatch | None]
+    topical_matches: list[MedicationMatch | None]
+    recognised: list[MedicationMatch]
+    unrecognised_medications: list[str]
+    unrecognised_products: list[str]
 
 
 def prepare_facts(intake: dict, vocabulary: MedicationVocabulary) -> Facts:
     """The facts of a validated intake (see ``validate_intake``).
 
-    This runs on every evaluation, so it builds as little as it can: one copy of the intake's
-    top-level dict, a dict per topical product (to add its ``classes``) and the class sets.
+    This runs on every evaluation, so it builds as little as it can, in one pass over the
+    entered names: one copy of the intake's top-level dict, a dict per topical product (to add
+    its ``classes``), the class sets and the lists of matches.
     """
     match = vocabulary.match
-    medications = tuple(map(match, intake["medications"]))
-    products = intake["topical_products"]
-    topicals = tuple(match(product["name"]) for product in products) if products else ()
-    unrecognised = False
+    recognised: list[MedicationMatch] = []
+    medication_matches = []
+    unrecognised_medications = []
     medication_classes: set[str] = set()
-    for found in medications:
+    for text in intake["medications"]:
+        found = match(text)
+        medication_matches.append(found)
         if found is None:
-            unrecognised = True
+            unrecognised_medications.append(text)
         else:
+            recognised.append(found)
             medication_classes.update(found.classes)
+    topical_matches = []
+    unrecognised_products = []
     product_classes: set[str] = set()
     items = []
-    for product, found in zip(products, topicals, strict=True):
+    for product in intake["topical_products"]:
+        found = match(product["name"])
+        topical_matches.append(found)
         if found is None:
-            unrecognised = True
+            unrecognised_products.append(product["name"])
             classes = NO_CLASSES
         else:
+            recognised.append(found)
             classes = found.classes
             product_classes.update(classes)
         items.append({**product, "classes": classes})
@@ -74,18 +71,22 @@ def prepare_facts(intake: dict, vocabulary: MedicationVocabulary) -> Facts:
     values["topical_products"] = items
     values["medication_classes"] = medication_classes
     values["topical_product_classes"] = product_classes
-    values["has_unrecognised_medications"] = unrecognised
+    values["has_unrecognised_medications"] = bool(unrecognised_medications or unrecognised_products)
     in_area = False
     for infection in intake["active_infections"]:
         if infection["in_treatment_area"]:
             in_area = True
             break
     values["any_infection_in_area"] = in_area
-    return Facts(intake, values, medications, topicals)
-
-
-def _classes(match: MedicationMatch | None) -> tuple[str, ...]:
-    return match.classes if match is not None else NO_CLASSES
+    return Facts(
+        intake,
+        values,
+        medication_matches,
+        topical_matches,
+        recognised,
+        unrecognised_medications,
+        unrecognised_products,
+    )
 
 
 def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
@@ -93,29 +94,27 @@ def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
     originals = facts.intake[test.field]
     if test.inner is None:
         return list(originals)
-    items = facts.values[test.field]
-    return [
-        original for original, item in zip(originals, items, strict=True) if test.inner.check(item)
-    ]
+    check = test.inner.check
+    items = facts.values[test.field]  # parallel to the originals, with derived item facts
+    return [original for original, item in zip(originals, items, strict=True) if check(item)]
 
 
-def because(tests: Iterable[CompiledTest], facts: Facts) -> tuple[tuple[str, object], ...]:
-    """``(field, client's answer)`` pairs for true tests, one per field (lists are merged).
+def because(tests: Iterable[CompiledTest], facts: Facts) -> list[dict]:
+    """The finding's ``because``: the client's answers behind true tests, one per field (lists are
+    merged), as ``{"field": ..., "value": ...}``.
 
-    Answers are copied, so a finding does not change when the intake does.
+    Answers are copied, so a decision does not change when the intake does.
     """
     intake = facts.intake
     merged: dict[str, object] = {}
     for test in tests:
-        if test.plain:
+        if test.plain:  # the common case: the answer as it is; the same field twice adds nothing
             field = test.field
-            if field not in merged:  # the common case: one answer, copied as it is
-                merged[field] = json_copy(intake[field])
-                continue
-            pairs: Iterable[tuple[str, object]] = ((field, intake[field]),)
-        else:
-            pairs = _explain_derived(test, facts)
-        for field, value in pairs:
+            if field not in merged:
+                value = intake[field]
+                merged[field] = value if type(value) in _SCALARS else json_copy(value)
+            continue
+        for field, value in _explain_derived(test, facts):
             known = merged.get(field)
             if known is None:
                 merged[field] = json_copy(value)
@@ -123,18 +122,21 @@ def because(tests: Iterable[CompiledTest], facts: Facts) -> tuple[tuple[str, obj
                 for item in value:
                     if item not in known:
                         known.append(json_copy(item))
-    return tuple(merged.items())
+    return [{"field": field, "value": value} for field, value in merged.items()]
+
+
+_SCALARS = frozenset({bool, int, float, str, type(None)})
 
 
 def _explain_derived(test: CompiledTest, facts: Facts) -> list[tuple[str, object]]:
     """The answers behind a derived fact, or the matching items of an ``any_item`` test."""
     name, intake = test.field, facts.intake
     if name == "medication_classes":
-        pairs = zip(intake["medications"], facts.medication_matches, strict=True)
-        return [("medications", [text for text, match in pairs if _matched(test, match)])]
+        texts = _with_classes(test, intake["medications"], facts.medication_matches)
+        return [("medications", texts)]
     if name == "topical_product_classes":
-        pairs = zip(intake["topical_products"], facts.topical_matches, strict=True)
-        return [("topical_products", [item for item, match in pairs if _matched(test, match)])]
+        items = _with_classes(test, intake["topical_products"], facts.topical_matches)
+        return [("topical_products", items)]
     if name == "has_unrecognised_medications":
         return _unrecognised(test, facts)
     if name == "any_infection_in_area":
@@ -145,15 +147,20 @@ def _explain_derived(test: CompiledTest, facts: Facts) -> list[tuple[str, object
     return [(name, matching_items(test, facts))]
 
 
-def _matched(test: CompiledTest, match: MedicationMatch | None) -> bool:
-    """Whether this entry's classes are among those that made a class test true."""
-    classes = _classes(match)
+def _with_classes(test: CompiledTest, entries: list, matches: list) -> list:
+    """The entries whose medication classes made a (true) class test true."""
     if test.op in ("is_empty", "not_contains"):
-        return True  # the whole list is the answer that lacks the class
+        return list(entries)  # the whole list is the answer that lacks the class
     if test.op == "is_not_empty":
-        return bool(classes)
+        pairs = zip(entries, matches, strict=True)
+        return [entry for entry, match in pairs if match is not None and match.classes]
     wanted = {test.value} if test.op == "contains" else set(test.value)
-    return not wanted.isdisjoint(classes)
+    pairs = zip(entries, matches, strict=True)
+    return [
+        entry
+        for entry, match in pairs
+        if match is not None and not wanted.isdisjoint(match.classes)
+    ]
 
 
 def _unrecognised(test: CompiledTest, facts: Facts) -> list[tuple[str, object]]:

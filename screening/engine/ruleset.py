@@ -22,11 +22,11 @@ from .compiler import (
     CompiledTest,
     build_valid_condition,
     fixed_true_tests,
-    guard_fields,
+    guards,
     holds_without,
     true_tests,
 )
-from .decision import OUTCOMES, SEVERITY, Decision, Finding, json_copy
+from .decision import OUTCOMES, SEVERITY, decision_json, finding_template, json_copy
 from .facts import Facts, because, matching_items, prepare_facts
 from .rules import ACTIONS, RuleProblem, RuleSpec, validate_rule
 from .vocabulary import MedicationVocabulary
@@ -56,34 +56,55 @@ class CompiledRule:
     _fixed_tests: tuple[CompiledTest, ...] | None = dataclasses.field(
         init=False, repr=False, compare=False
     )
+    # The tests of a condition that is one `any` of tests: the true ones explain a finding.
+    _any_tests: tuple[CompiledTest, ...] | None = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+    _template: dict = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        children = self.condition.children
+        flat_any = self.condition.kind == "any" and all(
+            isinstance(child, CompiledTest) for child in children
+        )
         object.__setattr__(self, "_fixed_tests", fixed_true_tests(self.condition))
+        object.__setattr__(self, "_any_tests", children if flat_any else None)
+        object.__setattr__(self, "_template", finding_template(self.spec))
 
-    def finding(self, facts: Facts) -> Finding:
-        """The finding of this rule, which fired on these facts."""
-        spec = self.spec
+    def finding(self, facts: Facts) -> dict:
+        """The finding JSON of this rule, which fired on these facts."""
+        finding = self._template.copy()
         tests = self._fixed_tests
         if tests is None:
-            tests = true_tests(self.condition, facts.values)
-        wait = self._wait(tests, facts) if spec.action == "postpone" else None
-        return Finding(spec, because(tests, facts), wait)
+            values = facts.values
+            if self._any_tests is not None:
+                tests = [test for test in self._any_tests if test.check(values)]
+            else:
+                tests = true_tests(self.condition, values)
+        finding["because"] = because(tests, facts)
+        spec = self.spec
+        if spec.action == "postpone":
+            counted_from_event = spec.wait_from is not None and spec.wait_days is not None
+            wait = self._wait(tests, facts) if counted_from_event else spec.wait_days
+            finding["rescreen_after_days"] = wait
+        return finding
 
-    def _wait(self, tests: Sequence[CompiledTest], facts: Facts) -> int | None:
-        """Days from the screening day to re-screen; counted from the event with ``wait_from``."""
+    def _wait(self, tests: Sequence[CompiledTest], facts: Facts) -> int:
+        """Days from the screening day to re-screen, for a wait counted from the event."""
         wait_days, wait_from = self.spec.wait_days, self.spec.wait_from
-        if wait_days is None or wait_from is None:
-            return wait_days
         anchor_field, _, item_field = wait_from.partition(".")
+        anchors = [test for test in tests if test.field == anchor_field]
 
         def is_anchor(test: CompiledTest) -> bool:
             return test.field == anchor_field
 
         # Fired through another test as well: the cautious reading counts the full wait from today.
-        if holds_without(self.condition, facts.values, is_anchor):
+        # (Groups are only `all` and `any`: when every true test is an anchor, dropping them all
+        # leaves the condition false, so there is nothing to check.)
+        if len(anchors) < len(tests) and holds_without(self.condition, facts.values, is_anchor):
             return wait_days
         if item_field:
-            items = [item for t in tests if is_anchor(t) for item in matching_items(t, facts)]
+            items = [item for test in anchors for item in matching_items(test, facts)]
             elapsed = min((item[item_field] for item in items), default=0)
         else:
             months = facts.intake[anchor_field]
@@ -103,53 +124,79 @@ class CompiledRuleSet:
     version: int
     rules: tuple[CompiledRule, ...]
     vocabulary: MedicationVocabulary
-    # The rules to check on every intake, and those behind a guard: a rule whose condition needs
-    # one of some fields to be true or non-empty (``pregnant equals true``, ``any_item`` on a
-    # list) is listed under each of those fields and checked only when one of them is.
+    # The rules to check on every intake, and those behind guards (see ``compiler.guards``): a
+    # rule is listed under each of its guards and checked only when one of them is met: under a
+    # field that must be true or non-empty (``pregnant equals true``), under an answer a field
+    # must take (``acne_in_area equals "comedonal"``) or under a member a list or set must hold
+    # (``medication_classes contains "anticoagulant"``).
     # Entries are (rule index, check, rule); a rule checked twice is found once.
     _unguarded: tuple[_Entry, ...] = dataclasses.field(init=False, repr=False, compare=False)
-    _guarded: tuple[tuple[_Entry, ...], ...] = dataclasses.field(
+    _by_true_field: tuple[tuple[_Entry, ...], ...] = dataclasses.field(
         init=False, repr=False, compare=False
     )
-    _guard_values: Callable[[dict], tuple] = dataclasses.field(
+    _true_field_values: Callable[[dict], tuple] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+    _by_answer: tuple[tuple[str, dict[object, tuple[_Entry, ...]]], ...] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+    _by_member: tuple[tuple[str, dict[object, tuple[_Entry, ...]]], ...] = dataclasses.field(
         init=False, repr=False, compare=False
     )
 
     def __post_init__(self):
         unguarded: list[_Entry] = []
-        by_field: dict[str, list[_Entry]] = {}
+        by_true_field: dict[str, list[_Entry]] = {}
+        by_value: dict[str, dict[str, dict[object, list[_Entry]]]] = {"answer": {}, "member": {}}
         for index, rule in enumerate(self.rules):
             entry = (index, rule.condition.check, rule)
-            fields = guard_fields(rule.condition)
-            if fields is None:
+            rule_guards = guards(rule.condition)
+            if rule_guards is None:
                 unguarded.append(entry)
-            for name in sorted(fields or ()):
-                by_field.setdefault(name, []).append(entry)
+                continue
+            for kind, name, values in sorted(rule_guards, key=_guard_order):
+                if kind == "true":
+                    by_true_field.setdefault(name, []).append(entry)
+                    continue
+                table = by_value[kind].setdefault(name, {})
+                for value in sorted(values, key=repr):
+                    table.setdefault(value, []).append(entry)
         object.__setattr__(self, "_unguarded", tuple(unguarded))
-        object.__setattr__(self, "_guarded", tuple(map(tuple, by_field.values())))
-        object.__setattr__(self, "_guard_values", _getter(tuple(by_field)))
+        object.__setattr__(self, "_by_true_field", tuple(map(tuple, by_true_field.values())))
+        object.__setattr__(self, "_true_field_values", _getter(tuple(by_true_field)))
+        object.__setattr__(self, "_by_answer", _frozen_tables(by_value["answer"]))
+        object.__setattr__(self, "_by_member", _frozen_tables(by_value["member"]))
 
     def _fired(self, values: dict) -> dict[int, CompiledRule]:
         """The rules whose condition holds, by their index in the rule set."""
         fired = {index: rule for index, check, rule in self._unguarded if check(values)}
         # One C-level pass picks the guard fields that are true or non-empty.
-        for entries in compress(self._guarded, self._guard_values(values)):
+        for entries in compress(self._by_true_field, self._true_field_values(values)):
             for index, check, rule in entries:
                 if check(values):
                     fired[index] = rule
+        for name, by_answer in self._by_answer:
+            for index, check, rule in by_answer.get(values[name], ()):
+                if check(values):
+                    fired[index] = rule
+        for name, by_member in self._by_member:
+            for member in values[name]:
+                for index, check, rule in by_member.get(member, ()):
+                    if check(values):
+                        fired[index] = rule
         return fired
 
-    def evaluate(self, intake: dict, *, on: datetime.date) -> Decision:
-        """Screen an intake on the given date.
+    def evaluate(self, intake: dict, *, on: datetime.date) -> dict:
+        """Screen an intake on the given date: the decision JSON of DESIGN.md section 2.
 
         The intake must be the output of ``validate_intake``: evaluation trusts its shape and never
-        raises on a valid intake.
+        raises on a valid intake. The JSON is new on every call and shares nothing with the intake.
         """
         facts = prepare_facts(intake, self.vocabulary)
         fired = self._fired(facts.values)
         # In rule-set order, so findings that sort alike keep the order of their rules.
         findings = [fired[index].finding(facts) for index in sorted(fired)]
-        return Decision.from_findings(
+        return decision_json(
             findings,
             rule_set_version=self.version,
             on=on,
@@ -174,6 +221,19 @@ class CompiledRuleSet:
 
 
 _Entry = tuple[int, Callable[[dict], bool], CompiledRule]
+
+
+def _guard_order(guard: tuple[str, str, frozenset | None]) -> tuple:
+    """Guards in a fixed order, so the tables do not depend on set iteration order."""
+    kind, name, values = guard
+    return (kind, name, sorted(map(repr, values or ())))
+
+
+def _frozen_tables(tables: dict[str, dict[object, list[_Entry]]]) -> tuple:
+    return tuple(
+        (name, {value: tuple(entries) for value, entries in table.items()})
+        for name, table in tables.items()
+    )
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[dict], tuple]:

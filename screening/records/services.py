@@ -38,8 +38,7 @@ def decide(intake: dict, *, on: datetime.date, rule_set=None) -> tuple[dict, int
     """
     valid = engine.validate_intake(intake)
     rule_set = rule_set or published_rule_set()
-    decision = compiled_rule_set(rule_set).evaluate(valid, on=on)
-    return decision.as_json(), rule_set.version
+    return compiled_rule_set(rule_set).evaluate(valid, on=on), rule_set.version
 
 
 @transaction.atomic

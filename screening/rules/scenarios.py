@@ -31,17 +31,17 @@ def run_scenario(scenario: Scenario, compiled: engine.CompiledRuleSet) -> Scenar
         reasons = tuple(f"Invalid intake: {e.field}: {e.message}" for e in error.errors)
         return ScenarioResult(scenario, None, (), reasons)
     decision = compiled.evaluate(intake, on=ON)
-    fired = tuple(sorted({finding.rule for finding in decision.findings}))
+    fired = tuple(sorted({finding["rule"] for finding in decision["findings"]}))
     reasons = []
-    if decision.outcome != scenario.expected_outcome:
+    if decision["outcome"] != scenario.expected_outcome:
         reasons.append(
-            f"Expected outcome {scenario.expected_outcome}, got {decision.outcome}"
+            f"Expected outcome {scenario.expected_outcome}, got {decision['outcome']}"
             f" (findings: {', '.join(fired) or 'none'})."
         )
     missing = [code for code in scenario.required_codes if code not in fired]
     if missing:
         reasons.append(f"Required precautions did not fire: {', '.join(missing)}.")
-    return ScenarioResult(scenario, decision.outcome, fired, tuple(reasons))
+    return ScenarioResult(scenario, decision["outcome"], fired, tuple(reasons))
 
 
 def run_scenarios(compiled: engine.CompiledRuleSet) -> list[ScenarioResult]:

@@ -169,4 +169,4 @@ CASES = [
 def test_it_applies_each_operator(test, answers, fires):
     rules = rule_set(rule("RULE", "caution", test))
     decision = rules.evaluate(intake(**answers), on=ON)
-    assert bool(decision.findings) is fires
+    assert bool(decision["findings"]) is fires

@@ -9,6 +9,7 @@ from screening.engine import INTAKE_FIELDS, IntakeInvalid, validate_intake
 from screening.engine.facts import prepare_facts
 from tests.engine.strategies import intakes
 from tests.engine.support import rule_set
+from tests.engine.test_seeded_rules import rule_set as seeded_rule_set
 from tests.engine.varied_rules import VARIED_RULES
 
 RULES = rule_set(*VARIED_RULES)
@@ -26,7 +27,7 @@ def most_severe(findings: list[dict]) -> str:
 @settings(max_examples=300, deadline=None)
 @given(answers=intakes(), on=screening_days)
 def test_it_decides_every_valid_intake_by_its_most_severe_finding(answers, on):
-    decision = RULES.evaluate(validate_intake(answers), on=on).as_json()
+    decision = RULES.evaluate(validate_intake(answers), on=on)
 
     assert decision["outcome"] == most_severe(decision["findings"])
     severity = [["refer", "postpone", "caution"].index(f["action"]) for f in decision["findings"]]
@@ -42,18 +43,20 @@ def test_it_decides_every_valid_intake_by_its_most_severe_finding(answers, on):
     json.dumps(decision)
 
 
+@pytest.mark.parametrize("rules", [RULES, seeded_rule_set()], ids=["varied", "seeded"])
 @settings(max_examples=300, deadline=None)
 @given(answers=intakes(), on=screening_days)
-def test_it_fires_exactly_the_rules_whose_condition_holds_guarded_or_not(answers, on):
+def test_it_fires_exactly_the_rules_whose_condition_holds_guarded_or_not(rules, answers, on):
+    # Evaluation checks only the rules whose guards are met; checking every rule must agree.
     intake = validate_intake(answers)
-    values = prepare_facts(intake, RULES.vocabulary).values
-    holding = [rule.spec for rule in RULES.rules if rule.condition.check(values)]
-    decision = RULES.evaluate(intake, on=on).as_json()
+    values = prepare_facts(intake, rules.vocabulary).values
+    holding = [rule.spec for rule in rules.rules if rule.condition.check(values)]
+    decision = rules.evaluate(intake, on=on)
 
-    fired = sorted((f["rule"], f["action"]) for f in decision["findings"])
-    assert fired == sorted((spec.code, spec.action) for spec in holding)
+    fired = sorted((f["rule"], f["action"], f["message"]) for f in decision["findings"])
+    assert fired == sorted((spec.code, spec.action, spec.message) for spec in holding)
     codes = tuple(sorted({spec.code for spec in holding}))
-    assert RULES.fired_codes(intake, on=on) == (decision["outcome"], codes)
+    assert rules.fired_codes(intake, on=on) == (decision["outcome"], codes)
 
 
 @settings(max_examples=50, deadline=None)

@@ -133,7 +133,7 @@ def intake(**changes) -> dict:
 
 
 def decide(answers: dict) -> dict:
-    return rule_set().evaluate(validate_intake(answers), on=ON).as_json()
+    return rule_set().evaluate(validate_intake(answers), on=ON)
 
 
 def fired(decision: dict) -> set[str]:
@@ -588,7 +588,7 @@ def test_it_fires_each_seeded_rule(code, action, wait, also, changes):
 @pytest.mark.parametrize(("code", "action", "wait", "also", "changes"), CASES)
 def test_it_gives_the_same_outcome_and_codes_without_explaining(code, action, wait, also, changes):
     answers = validate_intake(intake(**changes))
-    decision = rule_set().evaluate(answers, on=ON).as_json()
+    decision = rule_set().evaluate(answers, on=ON)
     fired_codes = rule_set().fired_codes(answers, on=ON)
     assert fired_codes.outcome == decision["outcome"]
     assert fired_codes.codes == tuple(sorted(fired(decision)))

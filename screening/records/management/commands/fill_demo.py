@@ -173,7 +173,7 @@ def decided_pool(rng, compiled) -> list[tuple[dict, dict, datetime.timedelta | N
     """Each pool intake with its decision on REFERENCE_DAY and its wait (None: no date)."""
     pool = []
     for intake in intake_pool(rng):
-        decision = compiled.evaluate(engine.validate_intake(intake), on=REFERENCE_DAY).as_json()
+        decision = compiled.evaluate(engine.validate_intake(intake), on=REFERENCE_DAY)
         rescreen = decision["rescreen_after"]
         wait = datetime.date.fromisoformat(rescreen) - REFERENCE_DAY if rescreen else None
         pool.append((intake, decision, wait))
