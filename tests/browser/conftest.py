@@ -28,7 +28,10 @@ def browser():
 
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            # A generous launch timeout: a first start after installing builds the font cache.
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, timeout=120_000
+            )
             yield browser
             browser.close()
     finally:
