@@ -119,86 +119,126 @@ CHEMO_RADIO = _choices(
     over_12_months_ago="Over 12 months ago",
 )
 
-_FIELDS = (
-    # A. Treatment context
-    _field("client_age_years", "integer", "Age (years)", minimum=0),
-    _field("treatment_areas", "enum_list", "Treatment areas", AREAS, non_empty=True),
-    _field("treatment_goal", "enum", "Treatment goal", GOALS),
-    _field("fitzpatrick_type", "integer", "Fitzpatrick skin type", minimum=1, maximum=6),
-    _field("history_of_pih", "bool", "History of dark marks after spots or injury (PIH)"),
-    # B. Infection and skin barrier today
-    _field(
-        "active_infections",
-        "object_list",
-        "Active infections",
-        items=(
-            _field("type", "enum", "Type", INFECTION_TYPES),
-            _field("in_treatment_area", "bool", "In the treatment area"),
+# The sections of INTAKE.md (A to G) with their fields, in form order.
+_SECTIONS = (
+    (
+        "Treatment context",
+        (
+            _field("client_age_years", "integer", "Age (years)", minimum=0),
+            _field("treatment_areas", "enum_list", "Treatment areas", AREAS, non_empty=True),
+            _field("treatment_goal", "enum", "Treatment goal", GOALS),
+            _field("fitzpatrick_type", "integer", "Fitzpatrick skin type", minimum=1, maximum=6),
+            _field("history_of_pih", "bool", "History of dark marks after spots or injury (PIH)"),
         ),
     ),
-    _field("unwell_or_fever_today", "bool", "Unwell or feverish today"),
-    _field("cold_sore_history", "bool", "Cold sore history"),
-    _field("antiviral_prophylaxis_arranged", "bool", "Antiviral cover arranged"),
-    _field("open_wounds_in_area", "bool", "Open wounds or broken skin in the area"),
-    _field("acne_in_area", "enum", "Acne in the area", ACNE),
-    _field("eczema", "enum", "Eczema", ECZEMA),
-    _field("psoriasis", "enum", "Psoriasis", PSORIASIS),
-    _field("rosacea", "enum", "Rosacea", ROSACEA),
-    _field("other_skin_conditions", "enum_list", "Other skin conditions", OTHER_SKIN),
-    _field("sunburn_in_area_last_14_days", "bool", "Sunburn in the area (last 14 days)"),
-    _field("tanning_in_area_last_14_days", "bool", "Tanning of the area (last 14 days)"),
-    _field("tattoo_or_pmu_in_area", "bool", "Tattoo or permanent make-up in the area"),
-    _field("suspicious_lesion_in_area", "bool", "New, changing or suspicious spot in the area"),
-    _field("skin_cancer_history", "enum", "Skin cancer history", SKIN_CANCER),
-    # C. Pigment and autoimmune
-    _field("vitiligo", "enum", "Vitiligo", VITILIGO),
-    _field("vitiligo_family_history", "bool", "Family history of vitiligo"),
-    _field("previous_depigmentation", "bool", "Skin has lost its colour before"),
-    _field("autoimmune_conditions", "enum_list", "Autoimmune conditions", AUTOIMMUNE),
-    # D. Healing, bleeding and general health
-    _field("keloid_or_hypertrophic_scarring", "bool", "Keloid or raised scarring"),
-    _field("bleeding_disorder", "bool", "Bleeding disorder"),
-    _field("diabetes", "enum", "Diabetes", DIABETES),
-    _field("diabetes_well_controlled", "nullable_bool", "Diabetes well controlled"),
-    _field("immunodeficiency_or_transplant", "bool", "Immunodeficiency or transplant"),
-    _field("chemotherapy_or_radiotherapy", "enum", "Chemotherapy or radiotherapy", CHEMO_RADIO),
-    _field("radiotherapy_to_treatment_area_ever", "bool", "Radiotherapy to the area (ever)"),
-    _field("cardiac_condition_or_implanted_device", "bool", "Heart condition or implanted device"),
-    _field("pregnant", "bool", "Pregnant or may be pregnant"),
-    _field("breastfeeding", "bool", "Breastfeeding"),
-    # E. Medicines and skincare
-    _field("medications", "text_list", "Medications"),
-    _field(
-        "isotretinoin_last_dose_months_ago",
-        "nullable_number",
-        "Last isotretinoin tablet (months ago)",
-        minimum=0,
-    ),
-    _field(
-        "topical_products",
-        "object_list",
-        "Topical products",
-        items=(
-            _field("name", "text", "Name", non_empty=True),
-            _field("last_used_days_ago", "integer", "Last used (days ago)", minimum=0),
-            _field("classes", "enum_list", "Classes", derived=True, from_vocabulary=True),
+    (
+        "Infection and skin barrier today",
+        (
+            _field(
+                "active_infections",
+                "object_list",
+                "Active infections",
+                items=(
+                    _field("type", "enum", "Type", INFECTION_TYPES),
+                    _field("in_treatment_area", "bool", "In the treatment area"),
+                ),
+            ),
+            _field("unwell_or_fever_today", "bool", "Unwell or feverish today"),
+            _field("cold_sore_history", "bool", "Cold sore history"),
+            _field("antiviral_prophylaxis_arranged", "bool", "Antiviral cover arranged"),
+            _field("open_wounds_in_area", "bool", "Open wounds or broken skin in the area"),
+            _field("acne_in_area", "enum", "Acne in the area", ACNE),
+            _field("eczema", "enum", "Eczema", ECZEMA),
+            _field("psoriasis", "enum", "Psoriasis", PSORIASIS),
+            _field("rosacea", "enum", "Rosacea", ROSACEA),
+            _field("other_skin_conditions", "enum_list", "Other skin conditions", OTHER_SKIN),
+            _field("sunburn_in_area_last_14_days", "bool", "Sunburn in the area (last 14 days)"),
+            _field("tanning_in_area_last_14_days", "bool", "Tanning of the area (last 14 days)"),
+            _field("tattoo_or_pmu_in_area", "bool", "Tattoo or permanent make-up in the area"),
+            _field(
+                "suspicious_lesion_in_area", "bool", "New, changing or suspicious spot in the area"
+            ),
+            _field("skin_cancer_history", "enum", "Skin cancer history", SKIN_CANCER),
         ),
     ),
-    # F. Allergies
-    _field("allergies", "enum_list", "Allergies", ALLERGIES),
-    _field("allergy_details", "text", "Allergy details"),
-    # G. Recent procedures
-    _field(
-        "recent_procedures",
-        "object_list",
+    (
+        "Pigment and autoimmune",
+        (
+            _field("vitiligo", "enum", "Vitiligo", VITILIGO),
+            _field("vitiligo_family_history", "bool", "Family history of vitiligo"),
+            _field("previous_depigmentation", "bool", "Skin has lost its colour before"),
+            _field("autoimmune_conditions", "enum_list", "Autoimmune conditions", AUTOIMMUNE),
+        ),
+    ),
+    (
+        "Healing, bleeding and general health",
+        (
+            _field("keloid_or_hypertrophic_scarring", "bool", "Keloid or raised scarring"),
+            _field("bleeding_disorder", "bool", "Bleeding disorder"),
+            _field("diabetes", "enum", "Diabetes", DIABETES),
+            _field("diabetes_well_controlled", "nullable_bool", "Diabetes well controlled"),
+            _field("immunodeficiency_or_transplant", "bool", "Immunodeficiency or transplant"),
+            _field(
+                "chemotherapy_or_radiotherapy", "enum", "Chemotherapy or radiotherapy", CHEMO_RADIO
+            ),
+            _field(
+                "radiotherapy_to_treatment_area_ever", "bool", "Radiotherapy to the area (ever)"
+            ),
+            _field(
+                "cardiac_condition_or_implanted_device",
+                "bool",
+                "Heart condition or implanted device",
+            ),
+            _field("pregnant", "bool", "Pregnant or may be pregnant"),
+            _field("breastfeeding", "bool", "Breastfeeding"),
+        ),
+    ),
+    (
+        "Medicines and skincare",
+        (
+            _field("medications", "text_list", "Medications"),
+            _field(
+                "isotretinoin_last_dose_months_ago",
+                "nullable_number",
+                "Last isotretinoin tablet (months ago)",
+                minimum=0,
+            ),
+            _field(
+                "topical_products",
+                "object_list",
+                "Topical products",
+                items=(
+                    _field("name", "text", "Name", non_empty=True),
+                    _field("last_used_days_ago", "integer", "Last used (days ago)", minimum=0),
+                    _field("classes", "enum_list", "Classes", derived=True, from_vocabulary=True),
+                ),
+            ),
+        ),
+    ),
+    (
+        "Allergies",
+        (
+            _field("allergies", "enum_list", "Allergies", ALLERGIES),
+            _field("allergy_details", "text", "Allergy details"),
+        ),
+    ),
+    (
         "Recent procedures",
-        items=(
-            _field("type", "enum", "Type", PROCEDURE_TYPES),
-            _field("days_ago", "integer", "Days ago", minimum=0),
-            _field("in_treatment_area", "bool", "In the treatment area"),
+        (
+            _field(
+                "recent_procedures",
+                "object_list",
+                "Recent procedures",
+                items=(
+                    _field("type", "enum", "Type", PROCEDURE_TYPES),
+                    _field("days_ago", "integer", "Days ago", minimum=0),
+                    _field("in_treatment_area", "bool", "In the treatment area"),
+                ),
+            ),
         ),
     ),
 )
+_FIELDS = tuple(field for _, fields in _SECTIONS for field in fields)
 
 _DERIVED = (
     _field(
@@ -220,6 +260,10 @@ _DERIVED = (
     _field("any_infection_in_area", "bool", "Any infection in the treatment area", derived=True),
 )
 
+#: The sections of INTAKE.md, each a title and the names of its fields.
+INTAKE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (title, tuple(field.name for field in fields)) for title, fields in _SECTIONS
+)
 #: Every intake field of INTAKE.md, in form order. All are required.
 INTAKE_FIELDS: MappingProxyType[str, FieldSpec] = MappingProxyType({f.name: f for f in _FIELDS})
 #: Facts the engine derives from the intake; usable in conditions, never entered.

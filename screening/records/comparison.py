@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from screening.engine import field_label
+from screening.engine import INTAKE_SECTIONS, field_label
 
-from .presentation import INTAKE_SECTIONS, answer_text, item_text
+from .presentation import answer_text, item_text
 
 # Derived from the date of birth: it changes every birthday and says nothing new.
 IGNORED = frozenset({"client", "client_age_years"})

@@ -2,7 +2,7 @@
 
 import datetime
 
-from screening.engine import field_label, value_label
+from screening.engine import INTAKE_SECTIONS, field_label, value_label
 
 OUTCOME_DISPLAY = {
     "proceed": {
@@ -74,71 +74,6 @@ def present_decision(decision: dict, screened_on: datetime.date) -> dict:
         "unrecognised": decision.get("unrecognised_medications", []),
         "rule_set_version": decision["rule_set_version"],
     }
-
-
-# The sections of INTAKE.md (A to G), each with its fields in the order of the schema.
-INTAKE_SECTIONS = (
-    (
-        "Treatment context",
-        (
-            "client_age_years",
-            "treatment_areas",
-            "treatment_goal",
-            "fitzpatrick_type",
-            "history_of_pih",
-        ),
-    ),
-    (
-        "Infection and skin barrier today",
-        (
-            "active_infections",
-            "unwell_or_fever_today",
-            "cold_sore_history",
-            "antiviral_prophylaxis_arranged",
-            "open_wounds_in_area",
-            "acne_in_area",
-            "eczema",
-            "psoriasis",
-            "rosacea",
-            "other_skin_conditions",
-            "sunburn_in_area_last_14_days",
-            "tanning_in_area_last_14_days",
-            "tattoo_or_pmu_in_area",
-            "suspicious_lesion_in_area",
-            "skin_cancer_history",
-        ),
-    ),
-    (
-        "Pigment and autoimmune",
-        (
-            "vitiligo",
-            "vitiligo_family_history",
-            "previous_depigmentation",
-            "autoimmune_conditions",
-        ),
-    ),
-    (
-        "Healing, bleeding and general health",
-        (
-            "keloid_or_hypertrophic_scarring",
-            "bleeding_disorder",
-            "diabetes",
-            "diabetes_well_controlled",
-            "immunodeficiency_or_transplant",
-            "chemotherapy_or_radiotherapy",
-            "radiotherapy_to_treatment_area_ever",
-            "cardiac_condition_or_implanted_device",
-            "pregnant",
-            "breastfeeding",
-        ),
-    ),
-    (
-        "Medicines and skincare",
-        ("medications", "isotretinoin_last_dose_months_ago", "topical_products"),
-    ),
-    ("Allergies", ("allergies", "allergy_details")),
-    ("Recent procedures", ("recent_procedures",)),
-)
 
 
 def answers_by_section(intake: dict) -> list[dict]:

@@ -4,8 +4,10 @@ import copy
 
 import pytest
 
-from screening.engine import INTAKE_FIELDS, validate_intake
+from screening.engine import INTAKE_FIELDS, INTAKE_SECTIONS, validate_intake
 from screening.intake.forms import FIELD_NAMES, IntakeForm
+from screening.intake.questions import FollowUp, Rows, flatten
+from screening.intake.sections import SECTIONS
 from tests.engine.baseline import BASELINE
 from tests.intake.factories import HEALTHY, SCREENING_DAY, answers
 
@@ -47,6 +49,33 @@ def test_it_turns_the_healthy_answers_into_the_baseline_intake():
 
 def test_it_keeps_the_clinic_reference_when_given():
     assert intake_of(client_reference=" A-17 ")["client"]["reference"] == "A-17"
+
+
+# Form questions that answer an intake field under another name.
+ASKED_AS = {
+    "client_date_of_birth": "client_age_years",
+    "vitiligo_status": "vitiligo",
+    "isotretinoin_months_ago": "isotretinoin_last_dose_months_ago",
+}
+
+
+def test_it_asks_the_questions_of_each_intake_section_in_that_section():
+    # The form's sections run in the order of INTAKE.md's, and the record page shows answers
+    # under INTAKE.md's: a question must not move to another section on one side only.
+    asked = []
+    for section in SECTIONS:
+        names = [ASKED_AS.get(name, name) for name in flatten(section.items)]
+        names += [item.name for item in _rows(section.items)]
+        asked.append({name for name in names if name in INTAKE_FIELDS})
+    assert asked == [set(names) for _, names in INTAKE_SECTIONS]
+
+
+def _rows(items):
+    for item in items:
+        if isinstance(item, Rows):
+            yield item
+        elif isinstance(item, FollowUp):
+            yield from _rows(item.items)
 
 
 def test_it_asks_every_question_of_the_intake():

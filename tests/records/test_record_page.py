@@ -6,9 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from screening.engine import INTAKE_FIELDS
 from screening.records.comparison import changed_answers
-from screening.records.presentation import INTAKE_SECTIONS, answers_by_section
+from screening.records.presentation import answers_by_section
 from tests.engine.baseline import BASELINE
 from tests.records.factories import make_client
 from tests.records.support import START, screening_at
@@ -16,11 +15,6 @@ from tests.records.support import START, screening_at
 
 def detail(client, screening):
     return client.get(reverse("records:screening_detail", args=[screening.pk])).content.decode()
-
-
-def test_every_intake_field_is_in_exactly_one_section():
-    named = [name for _, names in INTAKE_SECTIONS for name in names]
-    assert sorted(named) == sorted(INTAKE_FIELDS)
 
 
 def test_it_groups_answers_by_section_with_form_labels():
