@@ -72,6 +72,7 @@ def consultation(request, token):
                     practitioner=request.user,
                     intake=form.to_intake(),
                     draft=draft,
+                    remote_addr=request.META.get("REMOTE_ADDR"),
                 )
             except NoPublishedRuleSet:
                 messages.error(

@@ -42,8 +42,11 @@ def decide(intake: dict, *, on: datetime.date, rule_set=None) -> tuple[dict, int
 
 
 @transaction.atomic
-def screening_run(*, clinic, practitioner, intake: dict, draft) -> Screening:
-    """Screen a client and keep the record, once per draft (a double submit returns the first)."""
+def screening_run(*, clinic, practitioner, intake: dict, draft, remote_addr=None) -> Screening:
+    """Screen a client and keep the record, once per draft (a double submit returns the first).
+
+    ``remote_addr`` is the practitioner's address, for the audit trail.
+    """
     draft = type(draft).objects.select_for_update().get(pk=draft.pk)
     if draft.screening_id is not None:
         return draft.screening
@@ -63,5 +66,7 @@ def screening_run(*, clinic, practitioner, intake: dict, draft) -> Screening:
     )
     draft.screening = screening
     draft.save(update_fields=["screening", "updated_at"])
-    audit.log_event("created", user=practitioner, clinic=clinic, obj=screening)
+    audit.log_event(
+        "created", user=practitioner, clinic=clinic, obj=screening, remote_addr=remote_addr
+    )
     return screening

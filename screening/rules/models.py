@@ -8,11 +8,34 @@ class PublishedRuleSetReadOnly(Exception):
     """A published rule set, or a rule, class or name in it, was about to be changed."""
 
 
+READ_ONLY = "Published rule sets are read-only: edit the draft, or start one from this version."
+
+
 def _refuse_if_published(rule_set_id):
     if RuleSet.objects.filter(pk=rule_set_id, status=RuleSetStatus.PUBLISHED).exists():
-        raise PublishedRuleSetReadOnly(
-            "Published rule sets are read-only: edit the draft, or start one from this version."
-        )
+        raise PublishedRuleSetReadOnly(READ_ONLY)
+
+
+class RuleSetQuerySet(models.QuerySet):
+    """Bulk writes refuse published rule sets, as ``save`` and ``delete`` do."""
+
+    published_lookup = "status"
+
+    def update(self, **kwargs):
+        self._refuse_published()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_published()
+        return super().delete()
+
+    def _refuse_published(self):
+        if self.filter(**{self.published_lookup: RuleSetStatus.PUBLISHED}).exists():
+            raise PublishedRuleSetReadOnly(READ_ONLY)
+
+
+class DraftChildQuerySet(RuleSetQuerySet):
+    published_lookup = "rule_set__status"
 
 
 class DraftChildMixin:
@@ -60,6 +83,8 @@ class RuleSet(models.Model):
     revision = models.PositiveIntegerField(
         default=1, help_text="Raised on every vocabulary edit of a draft, to catch stale saves."
     )
+
+    objects = RuleSetQuerySet.as_manager()
 
     class Meta:
         ordering = ["-version"]
@@ -118,6 +143,8 @@ class Rule(DraftChildMixin, models.Model):
         null=True, blank=True, help_text="When this rule was last checked against its sources."
     )
 
+    objects = DraftChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["rule_set", "position", "pk"]
         constraints = [
@@ -139,6 +166,8 @@ class MedicationClass(DraftChildMixin, models.Model):
     label = models.CharField(max_length=200)
     precaution = models.CharField(max_length=64, blank=True)
 
+    objects = DraftChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name_plural = "medication classes"
@@ -157,6 +186,8 @@ class MedicationName(DraftChildMixin, models.Model):
     name = models.CharField(max_length=200)
     generic = models.CharField(max_length=200)
     classes = models.JSONField(default=list, blank=True)
+
+    objects = DraftChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from screening.records.models import Screening
 from screening.rules import versions
 from screening.rules.diff import diff_versions
 from screening.rules.models import (
+    MedicationClass,
     MedicationName,
     PublishedRuleSetReadOnly,
     Rule,
@@ -54,6 +56,34 @@ def test_it_keeps_published_versions_read_only():
     with pytest.raises(PublishedRuleSetReadOnly):
         v1.save()
     assert Rule.objects.get(pk=rule.pk).message != "changed"
+
+
+@pytest.mark.parametrize(
+    "published_rows",
+    [
+        lambda v1: RuleSet.objects.filter(pk=v1.pk),
+        lambda v1: Rule.objects.filter(rule_set=v1),
+        lambda v1: MedicationClass.objects.filter(rule_set=v1),
+        lambda v1: MedicationName.objects.filter(rule_set=v1),
+    ],
+    ids=["rule sets", "rules", "classes", "names"],
+)
+def test_it_refuses_bulk_writes_to_published_versions(published_rows):
+    v1 = published_rule_set()
+    before = published_rows(v1).count()
+    with pytest.raises(PublishedRuleSetReadOnly):
+        published_rows(v1).update(pk=F("pk"))
+    with pytest.raises(PublishedRuleSetReadOnly):
+        published_rows(v1).delete()
+    assert published_rows(v1).count() == before > 0
+
+
+def test_it_allows_bulk_writes_to_the_draft():
+    draft = versions.start_draft()
+    assert Rule.objects.filter(rule_set=draft).update(reviewed_on=datetime.date(2026, 1, 5)) > 0
+    MedicationName.objects.filter(rule_set=draft, name="warfarin").delete()
+    assert not draft.medication_names.filter(name="warfarin").exists()
+    assert published_rule_set().medication_names.filter(name="warfarin").exists()
 
 
 def test_it_publishes_the_draft_with_a_note_and_old_records_keep_their_decisions(
