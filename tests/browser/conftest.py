@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -51,12 +52,31 @@ def published_rules(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(transactional_db, browser, live_server):
+    # Set up after the database, so torn down before its flush (see leave_quietly).
     context = browser.new_context(base_url=live_server.url, viewport={"width": 800, "height": 1200})
+    in_flight = set()
+    context.on("request", lambda request: in_flight.add(request))
+    context.on("requestfinished", lambda request: in_flight.discard(request))
+    context.on("requestfailed", lambda request: in_flight.discard(request))
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    leave_quietly(page, in_flight)
     context.close()
+
+
+def leave_quietly(page, in_flight, *, wait_seconds=10):
+    """Leave the page and wait until the server has answered every request it made.
+
+    Leaving sends the consultation's last autosave. The live server shares the test's SQLite
+    connection, so a save still running when the tables are emptied breaks the flush.
+    """
+    page.goto("about:blank")
+    page.wait_for_timeout(100)  # a beacon sent on leaving is reported a moment later
+    deadline = time.monotonic() + wait_seconds
+    while in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
 
 
 def sign_in(page, username, password):
