@@ -1,5 +1,7 @@
+from __future__ import annotations
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from simple_history import register as register_history
 
@@ -94,10 +96,47 @@ class Screening(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise RecordChangeRefused("Screening records cannot be changed; record an amendment.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            FindingCode.objects.bulk_create(FindingCode.rows_for([self]))
 
     def delete(self, *args, **kwargs):
         raise RecordChangeRefused("Screening records cannot be deleted.")
+
+
+class FindingCode(models.Model):
+    """A precaution code of a screening's decision, one row per code, written with the screening.
+
+    The records list filters by code through this table: PostgreSQL keeps statistics for its
+    column, and none for JSON containment, so a rare code no longer walks the whole list.
+    ``Screening.objects.bulk_create`` skips ``save``: write the rows with ``rows_for`` after it.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="finding_codes")
+    code = models.CharField(max_length=64)
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "code"], name="finding_code_clinic_code_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["screening", "code"], name="finding_code_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} in screening {self.screening_id}"
+
+    @classmethod
+    def rows_for(cls, screenings) -> list[FindingCode]:
+        """The rows of saved screenings, one per distinct code of their decisions."""
+        return [
+            cls(clinic_id=screening.clinic_id, screening_id=screening.pk, code=code)
+            for screening in screenings
+            for code in sorted(
+                {finding["rule"] for finding in screening.decision.get("findings", [])}
+            )
+        ]
 
 
 # Amendments and overrides (corrections). Both are append-only, like Screening: a correction is a

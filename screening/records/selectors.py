@@ -10,7 +10,6 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -142,17 +141,10 @@ def filtered_screenings(clinic, filters: RecordFilters) -> QuerySet[Screening]:
 
 
 def precaution_lookup(code: str) -> Q:
-    """Screenings with a finding of precaution `code`.
-
-    PostgreSQL: JSON containment (decision->'findings' @> '[{"rule": code}]'). SQLite has no
-    containment, so the stored JSON text is matched instead: Django writes it with json.dumps, so a
-    finding reads `"rule": "CODE"` (the closing quote stops a prefix of a longer code matching).
-    """
+    """Screenings with a finding of precaution `code` (through ``FindingCode``)."""
     if not PRECAUTION_CODE.match(code):
         return Q(pk__in=[])
-    if connection.vendor == "postgresql":
-        return Q(decision__findings__contains=[{"rule": code}])
-    return Q(decision__icontains=f'"rule": "{code}"')
+    return Q(finding_codes__code=code)
 
 
 def screening_page(

@@ -23,7 +23,7 @@ from django.test import Client as WebClient
 from django.urls import reverse
 
 from screening.accounts.models import Clinic, Membership, Role
-from screening.records.models import Client, Screening
+from screening.records.models import Client, FindingCode, Screening
 
 WARM_UP = 3
 
@@ -52,7 +52,13 @@ class Command(BaseCommand):
         one = newest.client
         list_url = reverse("records:screening_list")
         deep = sample[min(screenings - 1, 5000)]
-        code = next((f["rule"] for s in sample[:200] for f in s.decision["findings"]), "NONE")
+        by_count = (
+            FindingCode.objects.filter(clinic=clinic_row)
+            .values_list("code")
+            .annotate(rows=Count("id"))
+            .order_by("rows", "code")
+        )
+        rarest, commonest = by_count.first() or ("NONE", 0), by_count.last() or ("NONE", 0)
         cases = [
             ("records list, first page", list_url),
             (
@@ -60,7 +66,11 @@ class Command(BaseCommand):
                 f"{list_url}?older={deep.created_at.isoformat()}~{deep.id}",
             ),
             ("records list, outcome=postpone", f"{list_url}?outcome=postpone"),
-            (f"records list, precaution {code}"[:34], f"{list_url}?precaution={code}"),
+            (
+                f"list, commonest code ({commonest[1]})",
+                f"{list_url}?precaution={commonest[0]}",
+            ),
+            (f"list, rarest code ({rarest[1]})", f"{list_url}?precaution={rarest[0]}"),
             (
                 "name search, broad (surname)",
                 self.search(web, q=one.name.split()[-1].split("-")[0]),

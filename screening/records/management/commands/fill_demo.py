@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from screening import engine
 from screening.accounts.models import Clinic, Membership, Role
-from screening.records.models import Client, Screening
+from screening.records.models import Client, FindingCode, Screening
 from screening.rules.services import (
     NoPublishedRuleSet,
     compiled_rule_set,
@@ -112,7 +112,8 @@ class Command(BaseCommand):
                     for _ in range(min(batch, count - start))
                 ]
                 with transaction.atomic():
-                    Screening.objects.bulk_create(rows, batch_size=batch)
+                    saved = Screening.objects.bulk_create(rows, batch_size=batch)
+                    FindingCode.objects.bulk_create(FindingCode.rows_for(saved), batch_size=batch)
                 if self.verbosity > 1:
                     self.stdout.write(f"  {start + len(rows)} screenings")
 
