@@ -136,15 +136,16 @@ def filtered_screenings(clinic, filters: RecordFilters) -> QuerySet[Screening]:
     if filters.date_to:
         screenings = screenings.filter(screened_on__lte=filters.date_to)
     if filters.precaution:
-        screenings = screenings.filter(precaution_lookup(filters.precaution))
+        screenings = screenings.filter(precaution_lookup(clinic, filters.precaution))
     return screenings
 
 
-def precaution_lookup(code: str) -> Q:
-    """Screenings with a finding of precaution `code` (through ``FindingCode``)."""
+def precaution_lookup(clinic, code: str) -> Q:
+    """Screenings with a finding of precaution `code`, through the clinic's ``FindingCode`` rows
+    (naming the clinic there lets the query read them by their index)."""
     if not PRECAUTION_CODE.match(code):
         return Q(pk__in=[])
-    return Q(finding_codes__code=code)
+    return Q(finding_codes__clinic=clinic, finding_codes__code=code)
 
 
 def screening_page(
