@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from .models import Client, Outcome, Screening
@@ -136,16 +136,29 @@ def filtered_screenings(clinic, filters: RecordFilters) -> QuerySet[Screening]:
     if filters.date_to:
         screenings = screenings.filter(screened_on__lte=filters.date_to)
     if filters.precaution:
-        screenings = screenings.filter(precaution_lookup(clinic, filters.precaution))
-    return screenings
+        return with_code(screenings, clinic, filters.precaution)
+    return listed_by_own_columns(screenings)
 
 
-def precaution_lookup(clinic, code: str) -> Q:
-    """Screenings with a finding of precaution `code`, through the clinic's ``FindingCode`` rows
-    (naming the clinic there lets the query read them by their index)."""
+def listed_by_own_columns(screenings: QuerySet[Screening]) -> QuerySet[Screening]:
+    # The list's order, newest first: (listed_at, listed_id) are the screening's own columns...
+    return screenings.alias(listed_at=F("created_at"), listed_id=F("id"))
+
+
+def with_code(screenings: QuerySet[Screening], clinic, code: str) -> QuerySet[Screening]:
+    """The screenings with a finding of precaution `code`."""
     if not PRECAUTION_CODE.match(code):
-        return Q(pk__in=[])
-    return Q(finding_codes__clinic=clinic, finding_codes__code=code)
+        return listed_by_own_columns(screenings).none()
+    code_row = FilteredRelation(
+        "finding_codes", condition=Q(finding_codes__clinic=clinic, finding_codes__code=code)
+    )
+    # ...or, filtering by a code, the copies in its rows: the list then walks the code's index,
+    # newest first. The aliases name the filter's join, so that later filters add no other.
+    return (
+        screenings.annotate(code_row=code_row)
+        .filter(code_row__isnull=False)
+        .alias(listed_at=F("code_row__created_at"), listed_id=F("code_row__screening_id"))
+    )
 
 
 def screening_page(
@@ -167,10 +180,9 @@ def screening_page(
         .defer(*LIST_SKIPS)
     )
     if newer_than is not None:
-        later = Q(created_at__gt=newer_than.created_at) | Q(
-            created_at=newer_than.created_at, id__gt=newer_than.id
+        rows = list(
+            screenings.filter(after(newer_than)).order_by("listed_at", "listed_id")[: size + 1]
         )
-        rows = list(screenings.filter(later).order_by("created_at", "id")[: size + 1])
         more = len(rows) > size
         rows = rows[:size][::-1]
         return Page(
@@ -179,17 +191,29 @@ def screening_page(
             older=Cursor.of(rows[-1]) if rows else None,
         )
     if older_than is not None:
-        earlier = Q(created_at__lt=older_than.created_at) | Q(
-            created_at=older_than.created_at, id__lt=older_than.id
-        )
-        screenings = screenings.filter(earlier)
-    rows = list(screenings.order_by("-created_at", "-id")[: size + 1])
+        screenings = screenings.filter(before(older_than))
+    rows = list(screenings.order_by("-listed_at", "-listed_id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return Page(
         rows,
         newer=Cursor.of(rows[0]) if older_than is not None and rows else None,
         older=Cursor.of(rows[-1]) if more else None,
+    )
+
+
+def before(cursor: Cursor) -> Q:
+    """Rows listed after `cursor` (older). The first bound repeats the second's, but gives an
+    index scan the place to start."""
+    return Q(listed_at__lte=cursor.created_at) & (
+        Q(listed_at__lt=cursor.created_at) | Q(listed_at=cursor.created_at, listed_id__lt=cursor.id)
+    )
+
+
+def after(cursor: Cursor) -> Q:
+    """Rows listed before `cursor` (newer)."""
+    return Q(listed_at__gte=cursor.created_at) & (
+        Q(listed_at__gt=cursor.created_at) | Q(listed_at=cursor.created_at, listed_id__gt=cursor.id)
     )
 
 

@@ -26,3 +26,7 @@ def test_it_fills_a_clinic_with_decided_screenings_over_two_years(db):
         decision, _ = decide(screening.intake, on=screening.screened_on)
         assert decision == screening.decision
         assert screening.intake["client"]["name"] == screening.client.name
+    # Written with bulk_create, so without save: the precaution codes are written beside them.
+    for screening in screenings:
+        codes = {finding["rule"] for finding in screening.decision["findings"]}
+        assert set(screening.finding_codes.values_list("code", flat=True)) == codes

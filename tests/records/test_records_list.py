@@ -57,6 +57,29 @@ def test_it_breaks_ties_of_the_same_time_by_id(clinic, practitioner):
     assert [s.pk for s in first.rows + second.rows] == [s.pk for s in reversed(same)]
 
 
+def test_it_pages_a_precaution_code_both_ways_in_the_lists_order(clinic, practitioner):
+    # Screenings with the code, some at the same moment, between screenings without it.
+    coded = []
+    for hour in range(4):
+        when = START + datetime.timedelta(hours=hour)
+        screening_at(when, clinic=clinic, practitioner=practitioner, pregnant=True)
+        coded += [screening_at(when, clinic=clinic, practitioner=practitioner) for _ in range(2)]
+    newest_first = [s.pk for s in reversed(coded)]
+    code = RecordFilters(precaution="VITILIGO_FAMILY_HISTORY")
+
+    pages = [screening_page(clinic, code, size=3)]
+    while pages[-1].older is not None:
+        pages.append(screening_page(clinic, code, older_than=pages[-1].older, size=3))
+    back = screening_page(clinic, code, newer_than=pages[1].newer, size=3)
+
+    assert [[s.pk for s in page.rows] for page in pages] == [
+        newest_first[:3],
+        newest_first[3:6],
+        newest_first[6:],
+    ]
+    assert [s.pk for s in back.rows] == newest_first[:3] and back.newer is None
+
+
 def test_it_links_newer_and_older_pages(keeper_client, clinic, practitioner, monkeypatch):
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     screenings = screenings_hourly(3, clinic=clinic, practitioner=practitioner)

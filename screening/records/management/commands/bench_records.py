@@ -71,6 +71,7 @@ class Command(BaseCommand):
                 f"{list_url}?precaution={commonest[0]}",
             ),
             (f"list, rarest code ({rarest[1]})", f"{list_url}?precaution={rarest[0]}"),
+            ("list, a code no screening has", f"{list_url}?precaution=NEW_PRECAUTION"),
             (
                 "name search, broad (surname)",
                 self.search(web, q=one.name.split()[-1].split("-")[0]),

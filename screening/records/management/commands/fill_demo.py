@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from screening import engine
@@ -78,6 +78,7 @@ class Command(BaseCommand):
         self.fill_screenings(
             clinic_row, client_ids, practitioners, pool, rule_set.version, screenings, batch, rng
         )
+        refresh_statistics(Client, Screening, FindingCode)
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Filled {clinic}: {clients} clients, {screenings} screenings in {elapsed:.1f} s "
@@ -116,6 +117,16 @@ class Command(BaseCommand):
                     FindingCode.objects.bulk_create(FindingCode.rows_for(saved), batch_size=batch)
                 if self.verbosity > 1:
                     self.stdout.write(f"  {start + len(rows)} screenings")
+
+
+def refresh_statistics(*models):
+    """Let PostgreSQL's planner see the new rows now, not when autovacuum next gets to them:
+    until then it plans the records list's filters for empty tables, and badly."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def demo_practitioners(clinic) -> list:
