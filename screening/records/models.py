@@ -83,6 +83,8 @@ class Screening(models.Model):
                 condition=models.Q(outcome="postpone"),
                 name="screening_postponed_idx",
             ),
+            # The dashboard's outcomes per day, counted from the index alone.
+            models.Index(fields=["clinic", "screened_on", "outcome"], name="screening_day_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -113,10 +115,14 @@ class FindingCode(models.Model):
     rows with ``rows_for`` after it.
     """
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
-    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="finding_codes")
+    # No index of their own: the indexes below start with them.
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+", db_index=False)
+    screening = models.ForeignKey(
+        Screening, on_delete=models.PROTECT, related_name="finding_codes", db_index=False
+    )
     code = models.CharField(max_length=64)
     created_at = models.DateTimeField(help_text="The screening's, so the list's order is here.")
+    screened_on = models.DateField(help_text="The screening's, for the dashboard's weeks.")
 
     objects = ScreeningQuerySet.as_manager()
 
@@ -125,7 +131,9 @@ class FindingCode(models.Model):
             models.Index(
                 fields=["clinic", "code", "-created_at", "-screening"],
                 name="finding_code_newest_idx",
-            )
+            ),
+            # The dashboard's precautions of recent weeks, counted from the index alone.
+            models.Index(fields=["clinic", "screened_on", "code"], name="finding_code_day_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["screening", "code"], name="finding_code_unique"),
@@ -143,6 +151,7 @@ class FindingCode(models.Model):
                 screening_id=screening.pk,
                 code=code,
                 created_at=screening.created_at,
+                screened_on=screening.screened_on,
             )
             for screening in screenings
             for code in sorted(

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from screening.records.dashboard import dashboard_numbers, week_start
+from screening.records import dashboard
+from screening.records.dashboard import dashboard_numbers, due_for_rescreen, week_start
 from screening.records.models import Screening
 from screening.records.services import decide
 from tests.audit.support import override
@@ -90,6 +91,7 @@ def test_it_counts_clients_due_for_rescreen(clinic, known_set):
     assert dashboard_numbers(clinic, today=TODAY)["due_for_rescreen"] == 1
     later = TODAY + datetime.timedelta(days=7)
     assert dashboard_numbers(clinic, today=later)["due_for_rescreen"] == 2
+    assert due_for_rescreen(clinic, today=later, most=1) == 2  # "more than 1"
 
 
 @pytest.mark.django_db
@@ -99,8 +101,8 @@ def test_it_counts_overrides_by_rule(clinic, known_set):
 
 
 @pytest.mark.django_db
-def test_it_reads_everything_in_three_queries(clinic, known_set, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_it_reads_everything_in_four_queries(clinic, known_set, django_assert_num_queries):
+    with django_assert_num_queries(4):
         dashboard_numbers(clinic, today=TODAY)
 
 
@@ -109,7 +111,7 @@ def test_the_page_draws_the_chart_without_inline_styles_or_scripts(
     client, clinic, records_keeper, known_set, django_assert_max_num_queries
 ):
     client.force_login(records_keeper)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("records:dashboard"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -138,3 +140,13 @@ def test_it_links_the_dashboard_and_csv_export_for_records_keepers(client, recor
 
     assert reverse("records:dashboard") in home
     assert reverse("records:export_csv") in listing
+
+
+@pytest.mark.django_db
+def test_the_page_says_more_than_the_most_it_counts_of_clients_due(
+    client, clinic, records_keeper, known_set, monkeypatch
+):
+    monkeypatch.setattr(dashboard, "DUE_COUNTED", 0)
+    client.force_login(records_keeper)
+    html = client.get(reverse("records:dashboard")).content.decode()
+    assert '<p class="display-6 mb-0" id="due-count">More than 0</p>' in html

@@ -80,6 +80,7 @@ class Command(BaseCommand):
             ("date-of-birth search", self.search(web, date_of_birth=one.date_of_birth.isoformat())),
             ("client page", reverse("records:client_detail", args=[one.pk])),
             ("due for a re-screen (200 rows)", reverse("records:due_rescreen")),
+            ("dashboard", reverse("records:dashboard")),
         ]
         for label, url in cases:
             self.time(web, label, url, requests)
