@@ -217,9 +217,36 @@ def after(cursor: Cursor) -> Q:
     )
 
 
-def due_rescreens(clinic, *, today: datetime.date, limit: int = 200) -> list[Screening]:
+@dataclass(frozen=True)
+class DueCursor:
+    """A position in the due list: the (rescreen_after, id) of a row."""
+
+    rescreen_after: datetime.date
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.rescreen_after.isoformat()}~{self.id}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> DueCursor | None:
+        """A cursor from a link; None for anything malformed (the list then starts at the top)."""
+        day, _, number = (text or "").partition("~")
+        try:
+            return cls(datetime.date.fromisoformat(day), int(number))
+        except ValueError:
+            return None
+
+    @classmethod
+    def of(cls, screening: Screening) -> DueCursor:
+        return cls(screening.rescreen_after, screening.id)
+
+
+def due_rescreens(
+    clinic, *, today: datetime.date, limit: int = 200, after: DueCursor | None = None
+) -> list[Screening]:
     """Each client whose latest screening is a postponement whose re-screen date has come, the
-    most recently due first (the latest screening is returned, with its client).
+    most recently due first (the latest screening is returned, with its client); `limit` of
+    them, from the one listed `after` a cursor.
 
     Most recent first also keeps it fast: old postponements are mostly followed by a later
     screening, so walking from the oldest tested ~20 times more rows (777 ms against 40 ms over
@@ -228,10 +255,16 @@ def due_rescreens(clinic, *, today: datetime.date, limit: int = 200) -> list[Scr
         Q(created_at__gt=OuterRef("created_at"))
         | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
     )
+    due = Screening.objects.for_clinic(clinic).filter(
+        outcome=Outcome.POSTPONE, rescreen_after__lte=today
+    )
+    if after is not None:
+        due = due.filter(
+            Q(rescreen_after__lt=after.rescreen_after)
+            | Q(rescreen_after=after.rescreen_after, id__lt=after.id)
+        )
     return list(
-        Screening.objects.for_clinic(clinic)
-        .filter(outcome=Outcome.POSTPONE, rescreen_after__lte=today)
-        .filter(~Exists(later))
+        due.filter(~Exists(later))
         .select_related("client", "practitioner")
         .defer(*LIST_SKIPS)
         .order_by("-rescreen_after", "-id")[:limit]

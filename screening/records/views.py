@@ -20,6 +20,7 @@ from .models import Client, Screening
 from .presentation import OUTCOME_DISPLAY, answers_by_section, present_decision
 from .selectors import (
     Cursor,
+    DueCursor,
     RecordFilters,
     client_history,
     client_search,
@@ -31,6 +32,7 @@ from .selectors import (
 RECORD_READERS = (Role.PRACTITIONER, Role.RECORDS_KEEPER)
 SEARCHES_KEY = "records_searches"
 SEARCHES_KEPT = 10
+DUE_PAGE_SIZE = 200
 
 
 @role_required(*RECORD_READERS)
@@ -100,11 +102,17 @@ def screening_list(request):
 
 @role_required(*RECORD_READERS)
 def due_rescreen(request):
-    rows = [
-        {"screening": s, "outcome": OUTCOME_DISPLAY[s.outcome]}
-        for s in due_rescreens(request.clinic, today=timezone.localdate())
-    ]
-    return render(request, "records/due_rescreen.html", {"rows": rows})
+    after = DueCursor.parse(request.GET.get("after"))
+    due = due_rescreens(
+        request.clinic, today=timezone.localdate(), limit=DUE_PAGE_SIZE + 1, after=after
+    )
+    rows = [{"screening": s, "outcome": OUTCOME_DISPLAY[s.outcome]} for s in due[:DUE_PAGE_SIZE]]
+    context = {
+        "rows": rows,
+        "paged": after is not None,
+        "next": DueCursor.of(due[DUE_PAGE_SIZE - 1]) if len(due) > DUE_PAGE_SIZE else None,
+    }
+    return render(request, "records/due_rescreen.html", context)
 
 
 # Helpers of the records list.

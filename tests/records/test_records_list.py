@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from screening.accounts.models import Role
-from screening.records import selectors
+from screening.records import selectors, views
 from screening.records.selectors import Cursor, RecordFilters, due_rescreens, screening_page
 from tests.conftest import make_member
 from tests.records.factories import make_client
@@ -244,3 +244,41 @@ def test_it_lists_the_most_recently_due_first(clinic, practitioner):
     listed = due_rescreens(clinic, today=timezone.localdate())
 
     assert [s.pk for s in listed] == [newer.pk, older.pk]
+
+
+def test_it_pages_the_clients_due_most_recently_due_first(
+    keeper_client, clinic, practitioner, monkeypatch
+):
+    monkeypatch.setattr(views, "DUE_PAGE_SIZE", 2)
+    postponed = {"sunburn_in_area_last_14_days": True}
+    due = [
+        screening_at(
+            timezone.now() - datetime.timedelta(days=30 + days % 2),  # two share a re-screen day
+            clinic=clinic,
+            practitioner=practitioner,
+            client=make_client(clinic, name=f"Due {days}"),
+            **postponed,
+        )
+        for days in range(5)
+    ]
+    expected = [s.pk for s in sorted(due, key=lambda s: (s.rescreen_after, s.pk), reverse=True)]
+
+    def due_ids(html):
+        return [int(pk) for pk in re.findall(r'href="/records/screenings/(\d+)/"', html)]
+
+    pages, url = [], reverse("records:due_rescreen")
+    while url and len(pages) < 4:  # 3 pages are expected; a 4th means the cursor was ignored
+        html = keeper_client.get(url).content.decode()
+        pages.append(due_ids(html))
+        found = re.search(r'href="([^"]+)" rel="next"', html)
+        url = found and found.group(1).replace("&amp;", "&")
+    assert pages == [expected[:2], expected[2:4], expected[4:]]
+    assert ">Most recently due</a>" in html
+
+
+def test_it_starts_the_due_list_over_on_a_malformed_cursor(keeper_client, clinic, practitioner):
+    screening_at(START, clinic=clinic, practitioner=practitioner, sunburn_in_area_last_14_days=True)
+    response = keeper_client.get(reverse("records:due_rescreen"), {"after": "not-a-cursor"})
+    assert response.status_code == 200
+    assert ">Most recently due</a>" not in response.content.decode()
+    assert len(re.findall(r'href="/records/screenings/\d+/"', response.content.decode())) == 1
