@@ -8,8 +8,9 @@ import re
 from django import forms
 
 from screening import engine
+from screening.engine.wording import did_you_mean, sentence
 
-from .models import Action, MedicationName
+from .models import OUTCOMES, Action, MedicationName, Scenario
 
 FORM_FIELDS = {
     "code": "code",
@@ -154,3 +155,97 @@ class MedicationNameForm(forms.Form):
 
     def clean_generic(self):
         return self._lower("generic")
+
+
+class ScenarioForm(forms.Form):
+    """A scenario: a complete intake and what the rules must make of it before a publish."""
+
+    name = forms.CharField(
+        max_length=200,
+        help_text="What the scenario checks, in a few words.",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    intake = forms.CharField(
+        label="Intake (JSON)",
+        widget=forms.Textarea(
+            attrs={"rows": 20, "spellcheck": "false", "class": "form-control font-monospace"}
+        ),
+        help_text="Every field of INTAKE.md, as JSON.",
+    )
+    expected_outcome = forms.ChoiceField(
+        choices=OUTCOMES,
+        label="Expected outcome",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    required_codes = forms.CharField(
+        required=False,
+        label="Precautions that must fire",
+        help_text="Precaution codes, separated by commas or spaces; may be empty.",
+        widget=forms.TextInput(attrs={"class": "form-control font-monospace"}),
+    )
+    active = forms.BooleanField(
+        required=False,
+        initial=True,
+        help_text="Inactive scenarios are kept but not run.",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, scenario: Scenario | None, known_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scenario = scenario
+        self.known_codes = frozenset(known_codes)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Scenario.objects.exclude(pk=self.scenario.pk if self.scenario else None)
+        if others.filter(name__iexact=name).exists():
+            raise forms.ValidationError(f"name: another scenario is called '{name}'.")
+        return name
+
+    def clean_intake(self):
+        try:
+            intake = json.loads(self.cleaned_data["intake"])
+        except json.JSONDecodeError as error:
+            where = f"line {error.lineno}, column {error.colno}"
+            raise forms.ValidationError(
+                f"intake is not valid JSON: {error.msg} ({where})."
+            ) from error
+        try:
+            engine.validate_intake(intake)
+        except engine.IntakeInvalid as invalid:
+            raise forms.ValidationError([error.message for error in invalid.errors]) from invalid
+        return intake
+
+    def clean_required_codes(self):
+        codes = list(
+            dict.fromkeys(re.split(r"[\s,]+", self.cleaned_data["required_codes"].strip()))
+        )
+        codes = [code for code in codes if code]
+        problems = [
+            sentence(
+                f"required_codes: {code} is not a precaution code of the rules"
+                + did_you_mean(code.upper(), sorted(self.known_codes))
+            )
+            for code in codes
+            if code not in self.known_codes
+        ]
+        if problems:
+            raise forms.ValidationError(problems)
+        return codes
+
+    def save(self) -> Scenario:
+        scenario = self.scenario or Scenario()
+        for field in ("name", "intake", "expected_outcome", "required_codes", "active"):
+            setattr(scenario, field, self.cleaned_data[field])
+        scenario.save()
+        return scenario
+
+
+def scenario_initial(scenario: Scenario) -> dict:
+    return {
+        "name": scenario.name,
+        "intake": json.dumps(scenario.intake, indent=2, ensure_ascii=False),
+        "expected_outcome": scenario.expected_outcome,
+        "required_codes": ", ".join(scenario.required_codes),
+        "active": scenario.active,
+    }

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history import register as register_history
 
 
 class PublishedRuleSetReadOnly(Exception):
@@ -252,3 +253,7 @@ class ImpactRun(models.Model):
     @property
     def finished(self):
         return self.finished_at is not None
+
+
+# Scenarios guard every publish: each change to one is kept, with who made it.
+register_history(Scenario)

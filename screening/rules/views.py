@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from screening import engine
 from screening.accounts.access import role_required
@@ -14,8 +14,8 @@ from screening.accounts.models import Role
 
 from . import editing, impact, versions
 from .diff import diff_versions
-from .forms import MedicationNameForm, RuleForm, rule_initial
-from .models import ImpactRun, Rule, RuleSet, RuleSetStatus
+from .forms import MedicationNameForm, RuleForm, ScenarioForm, rule_initial, scenario_initial
+from .models import ImpactRun, Rule, RuleSet, RuleSetStatus, Scenario
 from .presentation import editor_schema, rule_rows
 from .scenarios import run_scenarios
 from .services import NoPublishedRuleSet, compile_rule_set, published_rule_set
@@ -202,8 +202,37 @@ def scenario_run(request):
         "results": sorted(results, key=lambda r: r.passed),
         "failures": failures,
         "error": error,
+        "inactive": Scenario.objects.filter(active=False),
     }
     return render(request, "rules/scenarios.html", context)
+
+
+@rules_admin
+@require_http_methods(["GET", "POST"])
+def scenario_edit(request, pk=None):
+    """A new scenario (from a copy of `?copy=<id>`, or of a clean baseline), or an edit."""
+    scenario = get_object_or_404(Scenario, pk=pk) if pk is not None else None
+    form = ScenarioForm(
+        request.POST if request.method == "POST" else None,
+        scenario=scenario,
+        known_codes=Rule.objects.values_list("code", flat=True).distinct(),
+        initial=scenario_initial(scenario or _scenario_to_copy(request)),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"Scenario '{saved.name}' saved; the results below include it.")
+        return redirect("rules:scenarios")
+    return render(request, "rules/scenario_form.html", {"form": form, "scenario": scenario})
+
+
+def _scenario_to_copy(request) -> Scenario:
+    """The scenario `?copy=<id>` names, else a clean baseline: a proceed with no precautions."""
+    copied = Scenario.objects.filter(pk=request.GET.get("copy", "").strip() or None).first()
+    if copied is not None:
+        copied.name = f"{copied.name} (copy)"
+        return copied
+    baseline = Scenario.objects.filter(expected_outcome="proceed", required_codes=[]).first()
+    return baseline or Scenario(name="", intake={}, expected_outcome="proceed")
 
 
 @rules_admin

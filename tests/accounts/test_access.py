@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from screening.accounts.models import Role
 from screening.rules.impact import start_run
+from screening.rules.models import Scenario
 from screening.rules.versions import start_draft as open_rules_draft
 from tests.conftest import ROLES, make_member
 from tests.intake.factories import make_draft
@@ -45,6 +46,8 @@ ROUTES = {
     "rules:rollback": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:diff": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:scenarios": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:scenario_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:scenario_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:rule_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:rule_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:publish": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
@@ -72,6 +75,7 @@ URL_ARGS = {
     "rules:vocabulary": lambda clinic, user: [1],
     "rules:rollback": lambda clinic, user: [1],
     "rules:rule_new": lambda clinic, user: open_rules_draft() and [],
+    "rules:scenario_edit": lambda clinic, user: [Scenario.objects.first().pk],
     "rules:publish": lambda clinic, user: open_rules_draft() and [],
     "rules:rule_edit": lambda clinic, user: [open_rules_draft().rules.first().pk],
     "rules:impact": lambda clinic, user: [
