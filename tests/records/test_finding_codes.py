@@ -22,13 +22,16 @@ def codes_of(screening) -> list[str]:
     return sorted(screening.finding_codes.values_list("code", flat=True))
 
 
+# Two recent procedures in the area: two RECENT_PROCEDURE findings, one code.
+TWO_PROCEDURES = [procedure("dermal_filler", 10), procedure("botulinum_toxin", 3)]
+
+
 def test_it_keeps_each_code_of_a_decision_once(clinic, practitioner):
-    # Two recent procedures in the area: two RECENT_PROCEDURE findings, one code.
     screening = make_screening(
         clinic=clinic,
         practitioner=practitioner,
         vitiligo_family_history=True,
-        recent_procedures=[procedure("dermal_filler", 10), procedure("botulinum_toxin", 3)],
+        recent_procedures=TWO_PROCEDURES,
     )
     rules = [finding["rule"] for finding in screening.decision["findings"]]
     assert rules.count("RECENT_PROCEDURE") == 2
@@ -40,7 +43,7 @@ def test_it_lists_a_screening_under_each_of_its_codes_once(clinic, practitioner)
         clinic=clinic,
         practitioner=practitioner,
         vitiligo_family_history=True,
-        recent_procedures=[procedure("dermal_filler", 10), procedure("botulinum_toxin", 3)],
+        recent_procedures=TWO_PROCEDURES,
     )
     make_screening(clinic=clinic, practitioner=practitioner, pregnant=True)
     for code in ("VITILIGO_FAMILY_HISTORY", "RECENT_PROCEDURE"):
@@ -69,7 +72,7 @@ def test_the_migration_fills_the_codes_of_screenings_kept_before_it(clinic, prac
         clinic=clinic,
         practitioner=practitioner,
         pregnant=True,
-        recent_procedures=[procedure("dermal_filler", 10), procedure("botulinum_toxin", 3)],
+        recent_procedures=TWO_PROCEDURES,
     )
     proceed = make_screening(
         clinic=clinic, practitioner=practitioner, vitiligo_family_history=False
