@@ -108,13 +108,16 @@ def because(tests: Iterable[CompiledTest], facts: Facts) -> list[dict]:
     intake = facts.intake
     merged: dict[str, object] = {}
     for test in tests:
-        if test.plain:  # the common case: the answer as it is; the same field twice adds nothing
+        if test.plain:
             field = test.field
-            if field not in merged:
+            if field not in merged:  # the common case: one answer, copied as it is
                 value = intake[field]
                 merged[field] = value if type(value) in _SCALARS else json_copy(value)
-            continue
-        for field, value in _explain_derived(test, facts):
+                continue
+            pairs: Iterable[tuple[str, object]] = ((field, intake[field]),)
+        else:
+            pairs = _explain_derived(test, facts)
+        for field, value in pairs:
             known = merged.get(field)
             if known is None:
                 merged[field] = json_copy(value)

@@ -395,6 +395,20 @@ def test_it_merges_answers_of_one_field_tested_twice():
     assert because == [{"field": "medications", "value": ["warfarin", "Xarelto", "aspirin"]}]
 
 
+def test_it_merges_a_whole_answer_into_the_part_a_derived_fact_explained():
+    # The class test explains itself by the blood thinner; is_not_empty by every medicine.
+    rules = rule_set(
+        rule(
+            "ANY_MEDICINE_AND_A_BLOOD_THINNER",
+            "caution",
+            when("medication_classes", "contains", "anticoagulant"),
+            when("medications", "is_not_empty"),
+        )
+    )
+    because = because_of(rules, medications=["warfarin", "metformin"])
+    assert because == [{"field": "medications", "value": ["warfarin", "metformin"]}]
+
+
 def test_it_reports_rules_that_share_a_code_separately():
     rules = rule_set(
         rule(
