@@ -181,7 +181,9 @@ def screening_page(
     )
     if newer_than is not None:
         rows = list(
-            screenings.filter(after(newer_than)).order_by("listed_at", "listed_id")[: size + 1]
+            screenings.filter(rows_newer_than(newer_than)).order_by("listed_at", "listed_id")[
+                : size + 1
+            ]
         )
         more = len(rows) > size
         rows = rows[:size][::-1]
@@ -191,7 +193,7 @@ def screening_page(
             older=Cursor.of(rows[-1]) if rows else None,
         )
     if older_than is not None:
-        screenings = screenings.filter(before(older_than))
+        screenings = screenings.filter(rows_older_than(older_than))
     rows = list(screenings.order_by("-listed_at", "-listed_id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -202,16 +204,16 @@ def screening_page(
     )
 
 
-def before(cursor: Cursor) -> Q:
-    """Rows listed after `cursor` (older). The first bound repeats the second's, but gives an
-    index scan the place to start."""
+def rows_older_than(cursor: Cursor) -> Q:
+    """Rows listed after `cursor`. The first bound repeats the second's, but gives an index scan
+    the place to start."""
     return Q(listed_at__lte=cursor.created_at) & (
         Q(listed_at__lt=cursor.created_at) | Q(listed_at=cursor.created_at, listed_id__lt=cursor.id)
     )
 
 
-def after(cursor: Cursor) -> Q:
-    """Rows listed before `cursor` (newer)."""
+def rows_newer_than(cursor: Cursor) -> Q:
+    """Rows listed before `cursor`."""
     return Q(listed_at__gte=cursor.created_at) & (
         Q(listed_at__gt=cursor.created_at) | Q(listed_at=cursor.created_at, listed_id__gt=cursor.id)
     )
