@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
-from .models import MedicationName, Rule, RuleSet, RuleSetStatus
+from .models import MedicationClass, MedicationName, Rule, RuleSet, RuleSetStatus
 from .services import vocabulary
 
 
@@ -61,6 +61,21 @@ def add_medication_name(
     if locked.revision != revision:
         raise EditConflict(locked)
     entry = MedicationName(rule_set=locked, name=name, generic=generic, classes=sorted(classes))
+    entry.save()
+    vocabulary(locked)  # raises engine.VocabularyInvalid, rolling the addition back
+    _bump(locked)
+    return entry
+
+
+@transaction.atomic
+def add_medication_class(
+    *, draft: RuleSet, code: str, label: str, precaution: str, revision: int
+) -> MedicationClass:
+    """Add a class to the draft's vocabulary, for its names and rules to use."""
+    locked = _locked_draft(draft.pk)
+    if locked.revision != revision:
+        raise EditConflict(locked)
+    entry = MedicationClass(rule_set=locked, code=code, label=label, precaution=precaution)
     entry.save()
     vocabulary(locked)  # raises engine.VocabularyInvalid, rolling the addition back
     _bump(locked)

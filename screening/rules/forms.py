@@ -8,6 +8,7 @@ import re
 from django import forms
 
 from screening import engine
+from screening.engine import rules as engine_rules
 from screening.engine.wording import did_you_mean, sentence
 
 from .models import OUTCOMES, Action, MedicationName, Scenario
@@ -23,6 +24,7 @@ FORM_FIELDS = {
     "source_section": "source_section",
 }
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9 .'\-]*")
+CLASS_CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class RuleForm(forms.Form):
@@ -155,6 +157,39 @@ class MedicationNameForm(forms.Form):
 
     def clean_generic(self):
         return self._lower("generic")
+
+
+class MedicationClassForm(forms.Form):
+    code = forms.CharField(
+        max_length=64, help_text="Lower case and _, as rules name it: e.g. gold_compound."
+    )
+    label = forms.CharField(max_length=200, help_text="What the practitioner reads.")
+    precaution = forms.CharField(
+        max_length=64, help_text="The precaution code its rule uses, e.g. IMMUNOSUPPRESSION."
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rule_set, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule_set = rule_set
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not CLASS_CODE.fullmatch(code):
+            raise forms.ValidationError(
+                "code: use lower-case letters, digits and _, starting with a letter."
+            )
+        if self.rule_set.medication_classes.filter(code=code).exists():
+            raise forms.ValidationError(f"code: the class '{code}' is already in the vocabulary.")
+        return code
+
+    def clean_precaution(self):
+        precaution = self.cleaned_data["precaution"].strip()
+        if not engine_rules.CODE_PATTERN.fullmatch(precaution):
+            raise forms.ValidationError(
+                "precaution: use capitals, digits and _, e.g. IMMUNOSUPPRESSION."
+            )
+        return precaution
 
 
 class ScenarioForm(forms.Form):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("draft/rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("draft/rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("draft/vocabulary/<int:pk>/remove/", views.vocabulary_remove, name="vocabulary_remove"),
+    path("draft/vocabulary/classes/", views.vocabulary_class_add, name="vocabulary_class_add"),
     path("draft/publish/", views.publish, name="publish"),
     path("draft/impact/", views.impact_start, name="impact_start"),
     path("impact/<int:pk>/", views.impact_page, name="impact"),

@@ -14,7 +14,14 @@ from screening.accounts.models import Role
 
 from . import editing, impact, versions
 from .diff import diff_versions
-from .forms import MedicationNameForm, RuleForm, ScenarioForm, rule_initial, scenario_initial
+from .forms import (
+    MedicationClassForm,
+    MedicationNameForm,
+    RuleForm,
+    ScenarioForm,
+    rule_initial,
+    scenario_initial,
+)
 from .models import ImpactRun, Rule, RuleSet, RuleSetStatus, Scenario
 from .presentation import editor_schema, rule_rows
 from .scenarios import run_scenarios
@@ -145,13 +152,42 @@ def vocabulary_page(request, version):
                 return redirect("rules:vocabulary", version=version)
         else:
             status = 400
+    return _vocabulary_page(request, rule_set, form, status=status)
+
+
+def _vocabulary_page(request, rule_set, name_form, class_form=None, status=200):
+    if rule_set.is_draft and class_form is None:
+        class_form = MedicationClassForm(rule_set=rule_set, initial={"revision": rule_set.revision})
     context = {
         "rule_set": rule_set,
-        "form": form,
+        "form": name_form,
+        "class_form": class_form,
         "classes": rule_set.medication_classes.all(),
         "names": rule_set.medication_names.all(),
     }
     return render(request, "rules/vocabulary.html", context, status=status)
+
+
+@rules_admin
+@require_POST
+def vocabulary_class_add(request):
+    draft = _draft_or_404()
+    form = MedicationClassForm(request.POST, rule_set=draft)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            editing.add_medication_class(draft=draft, **data)
+        except editing.EditConflict:
+            messages.error(request, "Someone else changed the vocabulary; check and add again.")
+            status = 409
+        except engine.VocabularyInvalid as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Class '{data['code']}' added: rules can now name it.")
+            return redirect("rules:vocabulary", version=draft.version)
+    name_form = MedicationNameForm(rule_set=draft, initial={"revision": draft.revision})
+    return _vocabulary_page(request, draft, name_form, form, status=status)
 
 
 @rules_admin

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from screening.accounts.models import Role
 from screening.engine import describe_condition
-from screening.rules.models import MedicationName, Rule, RuleSet
+from screening.rules.models import MedicationClass, MedicationName, Rule, RuleSet
 from screening.rules.versions import start_draft
+from tests.conftest import make_member
 from tests.rules.support import draft_rule, rule_post
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +222,66 @@ def test_it_adds_vocabulary_names_validated(admin_client):
     remove = reverse("rules:vocabulary_remove", args=[entry.pk])
     admin_client.post(remove, {"revision": 2})
     assert not MedicationName.objects.filter(pk=entry.pk).exists()
+
+
+CLASS_ADD = reverse("rules:vocabulary_class_add")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"code": "Gold Compound"}, "code: use lower-case letters"),
+        ({"code": "anticoagulant"}, "already in the vocabulary"),
+        ({"precaution": "immunosuppression"}, "precaution: use capitals"),
+        ({"label": ""}, "This field is required"),
+    ],
+)
+def test_it_refuses_a_class_it_cannot_use_and_keeps_what_was_typed(admin_client, changes, message):
+    draft = start_draft()
+    data = {
+        "code": "gold_compound",
+        "label": "Gold compounds",
+        "precaution": "IMMUNOSUPPRESSION",
+        "revision": draft.revision,
+        **changes,
+    }
+    response = admin_client.post(CLASS_ADD, data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert escape(message) in html or message in html
+    assert f'value="{escape(data["code"])}"' in html
+    assert not MedicationClass.objects.filter(rule_set=draft, label="Gold compounds").exists()
+
+
+def test_it_adds_a_class_that_names_and_rules_can_then_use(admin_client):
+    draft = start_draft()
+    data = {"code": "gold_compound", "label": "Gold compounds", "precaution": "IMMUNOSUPPRESSION"}
+
+    response = admin_client.post(CLASS_ADD, {**data, "revision": draft.revision})
+    assert response.status_code == 302
+    assert MedicationClass.objects.filter(rule_set=draft, code="gold_compound").exists()
+    revision = RuleSet.objects.get(pk=draft.pk).revision
+    assert revision == draft.revision + 1
+    # A stale form is refused.
+    stale = admin_client.post(CLASS_ADD, {**data, "code": "other", "revision": draft.revision})
+    assert stale.status_code == 409
+
+    vocabulary = reverse("rules:vocabulary", args=[draft.version])
+    name = {"name": "auranofin", "generic": "auranofin", "classes": ["gold_compound"]}
+    assert admin_client.post(vocabulary, {**name, "revision": revision}).status_code == 302
+    condition = {
+        "all": [{"field": "medication_classes", "op": "contains", "value": "gold_compound"}]
+    }
+    rule = Rule.objects.filter(rule_set=draft).first()
+    post = rule_post(rule, condition=json.dumps(condition))
+    assert admin_client.post(reverse("rules:rule_edit", args=[rule.pk]), post).status_code == 302
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.RECORDS_KEEPER])
+def test_only_rules_admins_add_classes(client, clinic, role):
+    draft = start_draft()
+    client.force_login(make_member(clinic, role))
+    data = {"code": "gold_compound", "label": "Gold", "precaution": "X_Y_Z", "revision": 1}
+    assert client.post(CLASS_ADD, data).status_code == 403
+    assert not MedicationClass.objects.filter(rule_set=draft, code="gold_compound").exists()
