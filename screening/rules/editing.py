@@ -57,14 +57,9 @@ def add_medication_name(
     *, draft: RuleSet, name: str, generic: str, classes: list[str], revision: int
 ) -> MedicationName:
     """Add a name to the draft's vocabulary; the whole vocabulary must still be valid."""
-    locked = _locked_draft(draft.pk)
-    if locked.revision != revision:
-        raise EditConflict(locked)
+    locked = _vocabulary_at(draft, revision)
     entry = MedicationName(rule_set=locked, name=name, generic=generic, classes=sorted(classes))
-    entry.save()
-    vocabulary(locked)  # raises engine.VocabularyInvalid, rolling the addition back
-    _bump(locked)
-    return entry
+    return _add_valid(locked, entry)
 
 
 @transaction.atomic
@@ -72,23 +67,32 @@ def add_medication_class(
     *, draft: RuleSet, code: str, label: str, precaution: str, revision: int
 ) -> MedicationClass:
     """Add a class to the draft's vocabulary, for its names and rules to use."""
-    locked = _locked_draft(draft.pk)
-    if locked.revision != revision:
-        raise EditConflict(locked)
+    locked = _vocabulary_at(draft, revision)
     entry = MedicationClass(rule_set=locked, code=code, label=label, precaution=precaution)
-    entry.save()
-    vocabulary(locked)  # raises engine.VocabularyInvalid, rolling the addition back
-    _bump(locked)
-    return entry
+    return _add_valid(locked, entry)
 
 
 @transaction.atomic
 def remove_medication_name(*, draft: RuleSet, name_id: int, revision: int) -> None:
+    locked = _vocabulary_at(draft, revision)
+    MedicationName.objects.get(pk=name_id, rule_set=locked).delete()
+    _bump(locked)
+
+
+def _vocabulary_at(draft: RuleSet, revision: int) -> RuleSet:
+    """The draft, locked, if its vocabulary is still at the revision the form was opened at."""
     locked = _locked_draft(draft.pk)
     if locked.revision != revision:
         raise EditConflict(locked)
-    MedicationName.objects.get(pk=name_id, rule_set=locked).delete()
+    return locked
+
+
+def _add_valid(locked: RuleSet, entry):
+    """Save a name or class; the whole vocabulary must still be valid."""
+    entry.save()
+    vocabulary(locked)  # raises engine.VocabularyInvalid, rolling the addition back
     _bump(locked)
+    return entry
 
 
 def _bump(rule_set: RuleSet) -> None:

@@ -137,22 +137,27 @@ def vocabulary_page(request, version):
     if request.method == "POST":
         if form is None:
             raise Http404("Published versions are read-only.")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                editing.add_medication_name(draft=rule_set, **data)
-            except editing.EditConflict:
-                messages.error(request, "Someone else changed the vocabulary; check and add again.")
-                status = 409
-            except engine.VocabularyInvalid as error:
-                form.add_error(None, str(error))
-                status = 400
-            else:
-                messages.success(request, f"'{data['name']}' added.")
-                return redirect("rules:vocabulary", version=version)
-        else:
-            status = 400
+        status = _add_to_vocabulary(request, form, rule_set, editing.add_medication_name, "name")
+        if status is None:
+            return redirect("rules:vocabulary", version=version)
     return _vocabulary_page(request, rule_set, form, status=status)
+
+
+def _add_to_vocabulary(request, form, draft, add, key) -> int | None:
+    """Add what a vocabulary form holds: None when added, else the status to show it again with."""
+    if not form.is_valid():
+        return 400
+    data = form.cleaned_data
+    try:
+        add(draft=draft, **data)
+    except editing.EditConflict:
+        messages.error(request, "Someone else changed the vocabulary; check and add again.")
+        return 409
+    except engine.VocabularyInvalid as error:
+        form.add_error(None, str(error))
+        return 400
+    messages.success(request, f"'{data[key]}' added to the draft's vocabulary.")
+    return None
 
 
 def _vocabulary_page(request, rule_set, name_form, class_form=None, status=200):
@@ -173,19 +178,9 @@ def _vocabulary_page(request, rule_set, name_form, class_form=None, status=200):
 def vocabulary_class_add(request):
     draft = _draft_or_404()
     form = MedicationClassForm(request.POST, rule_set=draft)
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            editing.add_medication_class(draft=draft, **data)
-        except editing.EditConflict:
-            messages.error(request, "Someone else changed the vocabulary; check and add again.")
-            status = 409
-        except engine.VocabularyInvalid as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Class '{data['code']}' added: rules can now name it.")
-            return redirect("rules:vocabulary", version=draft.version)
+    status = _add_to_vocabulary(request, form, draft, editing.add_medication_class, "code")
+    if status is None:
+        return redirect("rules:vocabulary", version=draft.version)
     name_form = MedicationNameForm(rule_set=draft, initial={"revision": draft.revision})
     return _vocabulary_page(request, draft, name_form, form, status=status)
 
