@@ -18,5 +18,6 @@ urlpatterns = [
     path("records/", include("screening.records.urls")),
     path("consultations/", include("screening.intake.urls")),
     path("rules/", include("screening.rules.urls")),
+    path("rules/", include("screening.records.impact_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,11 +11,11 @@ from django.db import transaction
 
 from screening.accounts.models import Role
 from screening.audit.models import AuditEvent
+from screening.rules.services import decide
 
 from .comparison import changed_answers
 from .models import Amendment, Override, Screening
 from .presentation import OUTCOME_DISPLAY, present_decision
-from .services import decide
 
 OVERRIDDEN_ACTIONS = ("refer", "postpone")
 

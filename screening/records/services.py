@@ -5,8 +5,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from screening import audit, engine
-from screening.rules.services import compiled_rule_set, published_rule_set
+from screening import audit
+from screening.rules.services import decide
 
 from .models import Client, Screening
 
@@ -29,16 +29,6 @@ def client_for(*, clinic, identity: dict) -> Client:
             reference=reference,
         )
     return client
-
-
-def decide(intake: dict, *, on: datetime.date, rule_set=None) -> tuple[dict, int]:
-    """Validate `intake` and evaluate it; return the decision JSON and the rule-set version.
-
-    Raises engine.IntakeInvalid on bad input: nothing is evaluated on half-valid answers.
-    """
-    valid = engine.validate_intake(intake)
-    rule_set = rule_set or published_rule_set()
-    return compiled_rule_set(rule_set).evaluate(valid, on=on), rule_set.version
 
 
 @transaction.atomic

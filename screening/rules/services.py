@@ -1,5 +1,7 @@
 """Rule sets as the engine sees them: specs, vocabulary and compiled, cached evaluators."""
 
+import datetime
+
 from screening import engine
 
 from .models import RuleSet, RuleSetStatus
@@ -66,3 +68,14 @@ def compiled_rule_set(rule_set: RuleSet) -> engine.CompiledRuleSet:
     if compiled is None:
         compiled = _compiled_by_version[rule_set.version] = compile_rule_set(rule_set)
     return compiled
+
+
+def decide(intake: dict, *, on: datetime.date, rule_set=None) -> tuple[dict, int]:
+    """Validate `intake` and evaluate it; return the decision JSON and the rule-set version.
+
+    Raises engine.IntakeInvalid on bad input: nothing is evaluated on half-valid answers.
+    Raises NoPublishedRuleSet when no `rule_set` is given and none is published.
+    """
+    valid = engine.validate_intake(intake)
+    rule_set = rule_set or published_rule_set()
+    return compiled_rule_set(rule_set).evaluate(valid, on=on), rule_set.version

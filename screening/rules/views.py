@@ -1,4 +1,4 @@
-"""Rule administration pages: versions, the draft's rules and vocabulary, scenarios, impact."""
+"""Rule administration pages: versions, the draft's rules and vocabulary, scenarios."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from screening import engine
 from screening.accounts.access import role_required
 from screening.accounts.models import Role
 
-from . import editing, impact, versions
+from . import editing, versions
 from .diff import diff_versions
 from .forms import (
     MedicationClassForm,
@@ -22,7 +22,7 @@ from .forms import (
     rule_initial,
     scenario_initial,
 )
-from .models import ImpactRun, Rule, RuleSet, RuleSetStatus, Scenario
+from .models import Rule, RuleSet, RuleSetStatus, Scenario
 from .presentation import editor_schema, rule_rows
 from .scenarios import run_scenarios
 from .services import NoPublishedRuleSet, compile_rule_set, published_rule_set
@@ -299,27 +299,3 @@ def rollback(request, version):
             return redirect("rules:versions")
     context = {"source": source, "refused": refused, "note": request.POST.get("note", "")}
     return render(request, "rules/rollback.html", context, status=400 if refused else 200)
-
-
-@rules_admin
-@require_POST
-def impact_start(request):
-    draft = _draft_or_404()
-    run = impact.start_run(rule_set=draft, user=request.user, clinic=request.clinic)
-    return redirect("rules:impact", pk=run.pk)
-
-
-@rules_admin
-def impact_page(request, pk):
-    run = get_object_or_404(ImpactRun, pk=pk)
-    if not run.finished:
-        run = impact.advance(run.pk)
-    own = run.own_changes if run.clinic_id == request.clinic.pk else []
-    context = {
-        "run": run,
-        "summary": impact.summary(run),
-        "own_changes": own,
-        "stale": run.rule_set.is_draft and run.signature != impact.signature(run.rule_set),
-        "percent": min(100, int(100 * run.done / run.total)) if run.total else 100,
-    }
-    return render(request, "rules/impact.html", context)

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from screening.accounts.models import Role
-from screening.rules.impact import start_run
+from screening.records.impact import start_run
 from screening.rules.models import Scenario
 from screening.rules.versions import start_draft as open_rules_draft
 from tests.conftest import ROLES, make_member
@@ -51,7 +51,7 @@ ROUTES = {
     "rules:rule_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:rule_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:publish": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
-    "rules:impact": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "impact:run": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
 }
 
 
@@ -78,7 +78,7 @@ URL_ARGS = {
     "rules:scenario_edit": lambda clinic, user: [Scenario.objects.first().pk],
     "rules:publish": lambda clinic, user: open_rules_draft() and [],
     "rules:rule_edit": lambda clinic, user: [open_rules_draft().rules.first().pk],
-    "rules:impact": lambda clinic, user: [
+    "impact:run": lambda clinic, user: [
         start_run(rule_set=open_rules_draft(), user=None, clinic=clinic).pk
     ],
 }

@@ -4,7 +4,7 @@ import datetime
 from django.utils import timezone
 
 from screening.records.models import Client, Screening
-from screening.records.services import decide
+from screening.rules.services import decide
 from tests.engine.baseline import BASELINE
 
 

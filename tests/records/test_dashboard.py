@@ -10,7 +10,7 @@ from django.utils import timezone
 from screening.records import dashboard
 from screening.records.dashboard import dashboard_numbers, due_for_rescreen, week_start
 from screening.records.models import Screening
-from screening.records.services import decide
+from screening.rules.services import decide
 from tests.audit.support import override
 from tests.conftest import make_member
 from tests.engine.baseline import BASELINE

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from screening.accounts.models import Clinic
 from screening.records.models import Client, Screening
-from screening.records.services import decide
+from screening.rules.services import decide
 
 
 def test_it_fills_a_clinic_with_decided_screenings_over_two_years(db):

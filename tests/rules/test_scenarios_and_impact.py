@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from screening.records import impact
 from screening.records.models import Screening
-from screening.rules import impact
 from screening.rules.models import ImpactRun, Scenario
 from screening.rules.seed import read_fixture
 from tests.conftest import make_member
@@ -94,9 +94,9 @@ def test_the_impact_pages_show_counts_without_client_names(
     rule.action = "caution"
     rule.save()
     client.force_login(rules_admin)
-    response = client.post(reverse("rules:impact_start"))
+    response = client.post(reverse("impact:start"))
     run = ImpactRun.objects.get()
-    assert response["Location"] == reverse("rules:impact", args=[run.pk])
+    assert response["Location"] == reverse("impact:run", args=[run.pk])
 
     page = client.get(response["Location"]).content.decode()
 
@@ -118,7 +118,7 @@ def test_an_unfinished_preview_refreshes_itself(
     client.force_login(rules_admin)
     monkeypatch.setattr(impact, "SECONDS_PER_STEP", 0)
     monkeypatch.setattr(impact, "CHUNK_SIZE", 2)
-    page = client.get(reverse("rules:impact", args=[run.pk])).content.decode()
+    page = client.get(reverse("impact:run", args=[run.pk])).content.decode()
     assert 'http-equiv="refresh"' in page and "Working: 2 of 9" in page
 
 

@@ -205,7 +205,7 @@ def test_views_refuse_edits_of_published_versions(client, rules_admin):
 
 @pytest.mark.parametrize(
     "name",
-    ["rules:draft_start", "rules:draft_discard", "rules:impact_start", "rules:publish"],
+    ["rules:draft_start", "rules:draft_discard", "impact:start", "rules:publish"],
 )
 def test_the_post_endpoints_refuse_other_roles(client, clinic, name):
     from screening.accounts.models import Role

@@ -10,9 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from screening import engine
-from screening.records.services import decide
 from screening.rules.models import RuleSet, RuleSetStatus
-from screening.rules.services import published_rule_set
+from screening.rules.services import decide, published_rule_set
 
 INVALID_INPUT = 2
 

@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from screening.accounts.models import Clinic
+from screening.records import impact
 from screening.records.models import Client, Screening
-from screening.rules import impact, versions
+from screening.rules import versions
 from screening.rules.seed import read_fixture
 
 BENCH_CLINIC = "Benchmark clinic (synthetic screenings)"

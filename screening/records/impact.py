@@ -17,11 +17,11 @@ from django.db.models import F, Func, TextField
 from django.utils import timezone
 
 from screening import engine
-from screening.records.models import Screening
+from screening.rules.models import ImpactRun, RuleSet
+from screening.rules.services import compile_rule_set
+from screening.rules.transfer import export_rule_set
 
-from .models import ImpactRun, RuleSet
-from .services import compile_rule_set
-from .transfer import export_rule_set
+from .models import Screening
 
 CHUNK_SIZE = 2000
 SECONDS_PER_STEP = 2.0

@@ -1,0 +1,40 @@
+"""The impact preview pages of the rules draft (under /rules/), here because they read records."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from screening.accounts.access import role_required
+from screening.accounts.models import Role
+from screening.rules import versions
+from screening.rules.models import ImpactRun
+
+from . import impact
+
+rules_admin = role_required(Role.RULES_ADMIN)
+
+
+@rules_admin
+@require_POST
+def impact_start(request):
+    draft = versions.current_draft()
+    if draft is None:
+        raise Http404("There is no draft.")
+    run = impact.start_run(rule_set=draft, user=request.user, clinic=request.clinic)
+    return redirect("impact:run", pk=run.pk)
+
+
+@rules_admin
+def impact_page(request, pk):
+    run = get_object_or_404(ImpactRun, pk=pk)
+    if not run.finished:
+        run = impact.advance(run.pk)
+    own = run.own_changes if run.clinic_id == request.clinic.pk else []
+    context = {
+        "run": run,
+        "summary": impact.summary(run),
+        "own_changes": own,
+        "stale": run.rule_set.is_draft and run.signature != impact.signature(run.rule_set),
+        "percent": min(100, int(100 * run.done / run.total)) if run.total else 100,
+    }
+    return render(request, "rules/impact.html", context)
