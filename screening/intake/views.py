@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
 from screening.records.models import Client
-from screening.records.services import screening_run
-from screening.rules.services import NoPublishedRuleSet
+from screening.records.services import CannotScreen
 
 from .forms import IntakeForm, answers_as_post, initial_from, raw_answers
 from .models import Draft
+from .services import screen_draft
 
 
 def own_draft(request, token) -> Draft:
@@ -67,14 +67,14 @@ def consultation(request, token):
         form = IntakeForm(request.POST)
         if form.is_valid():
             try:
-                screening = screening_run(
+                screening = screen_draft(
+                    draft,
                     clinic=request.clinic,
                     practitioner=request.user,
                     intake=form.to_intake(),
-                    draft=draft,
                     remote_addr=request.META.get("REMOTE_ADDR"),
                 )
-            except NoPublishedRuleSet:
+            except CannotScreen:
                 messages.error(
                     request,
                     "No rule set is published, so the client cannot be screened yet. Your answers "

@@ -5,7 +5,6 @@ and its own decision; an override records a clinician's outcome beside the compu
 """
 
 import copy
-import datetime
 
 from django.db import transaction
 
@@ -14,7 +13,7 @@ from screening.audit.models import AuditEvent
 from screening.rules.services import decide
 
 from .comparison import changed_answers
-from .models import Amendment, Override, Screening
+from .models import Amendment, Override, Screening, decided_fields
 from .presentation import OUTCOME_DISPLAY, present_decision
 
 OVERRIDDEN_ACTIONS = ("refer", "postpone")
@@ -45,17 +44,13 @@ def amendment_record(*, screening: Screening, author, reason: str, answers: dict
     if "client" in screening.intake:
         intake["client"] = copy.deepcopy(screening.intake["client"])
     decision, version = decide(intake, on=screening.screened_on)
-    rescreen_after = decision["rescreen_after"]
     return Amendment.objects.create(
         clinic=screening.clinic,
         screening=screening,
         author=author,
         reason=reason.strip(),
         intake=intake,
-        decision=decision,
-        outcome=decision["outcome"],
-        rule_set_version=version,
-        rescreen_after=datetime.date.fromisoformat(rescreen_after) if rescreen_after else None,
+        **decided_fields(decision, version),
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -12,6 +14,17 @@ class Outcome(models.TextChoices):
     PROCEED = "proceed", "Proceed"
     POSTPONE = "postpone", "Postpone"
     REFER = "refer", "Refer"
+
+
+def decided_fields(decision: dict, version: int) -> dict:
+    """The columns a decision fills in a screening or an amendment: the one mapping of the two."""
+    rescreen_after = decision["rescreen_after"]
+    return {
+        "decision": decision,
+        "outcome": decision["outcome"],
+        "rule_set_version": version,
+        "rescreen_after": datetime.date.fromisoformat(rescreen_after) if rescreen_after else None,
+    }
 
 
 class Client(models.Model):

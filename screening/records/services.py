@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from screening import audit
-from screening.rules.services import decide
+from screening.rules.services import NoPublishedRuleSet, decide
 
-from .models import Client, Screening
+from .models import Client, Screening, decided_fields
 
 
 def client_for(*, clinic, identity: dict) -> Client:
@@ -31,31 +31,30 @@ def client_for(*, clinic, identity: dict) -> Client:
     return client
 
 
-@transaction.atomic
-def screening_run(*, clinic, practitioner, intake: dict, draft, remote_addr=None) -> Screening:
-    """Screen a client and keep the record, once per draft (a double submit returns the first).
+class CannotScreen(Exception):
+    """Nothing can be decided yet: no rule set is published."""
 
-    ``remote_addr`` is the practitioner's address, for the audit trail.
+
+@transaction.atomic(savepoint=False)
+def record_screening(*, clinic, practitioner, intake: dict, remote_addr=None) -> Screening:
+    """Screen a client and keep the record, with its audit event, in the caller's transaction.
+
+    ``remote_addr`` is the practitioner's address, for the audit trail. Raises CannotScreen when
+    no rule set is published, engine.IntakeInvalid on bad answers; nothing is saved then.
     """
-    draft = type(draft).objects.select_for_update().get(pk=draft.pk)
-    if draft.screening_id is not None:
-        return draft.screening
     screened_on = timezone.localdate()
-    decision, version = decide(intake, on=screened_on)
-    rescreen_after = decision["rescreen_after"]
+    try:
+        decision, version = decide(intake, on=screened_on)
+    except NoPublishedRuleSet as error:
+        raise CannotScreen(str(error)) from error
     screening = Screening.objects.create(
         clinic=clinic,
         client=client_for(clinic=clinic, identity=intake["client"]),
         practitioner=practitioner,
         screened_on=screened_on,
         intake=intake,
-        decision=decision,
-        outcome=decision["outcome"],
-        rule_set_version=version,
-        rescreen_after=datetime.date.fromisoformat(rescreen_after) if rescreen_after else None,
+        **decided_fields(decision, version),
     )
-    draft.screening = screening
-    draft.save(update_fields=["screening", "updated_at"])
     audit.log_event(
         "created", user=practitioner, clinic=clinic, obj=screening, remote_addr=remote_addr
     )

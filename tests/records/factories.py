@@ -3,7 +3,7 @@ import datetime
 
 from django.utils import timezone
 
-from screening.records.models import Client, Screening
+from screening.records.models import Client, Screening, decided_fields
 from screening.rules.services import decide
 from tests.engine.baseline import BASELINE
 
@@ -18,15 +18,11 @@ def make_screening(*, clinic, practitioner, client=None, **answers):
     intake = {**copy.deepcopy(BASELINE), **answers}
     today = timezone.localdate()
     decision, version = decide(intake, on=today)
-    rescreen = decision["rescreen_after"]
     return Screening.objects.create(
         clinic=clinic,
         client=client or make_client(clinic),
         practitioner=practitioner,
         screened_on=today,
         intake=intake,
-        decision=decision,
-        outcome=decision["outcome"],
-        rule_set_version=version,
-        rescreen_after=datetime.date.fromisoformat(rescreen) if rescreen else None,
+        **decided_fields(decision, version),
     )

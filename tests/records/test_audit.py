@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from screening.audit.models import AuditAction, AuditEvent
-from screening.records.services import screening_run
+from screening.intake.services import screen_draft
 from tests.audit.support import answers_json
 from tests.conftest import make_member
 from tests.engine.baseline import BASELINE
@@ -24,14 +24,14 @@ def events(**lookup):
 
 
 @pytest.mark.django_db
-def test_screening_run_logs_created_once(clinic, practitioner):
+def test_screening_a_draft_logs_created_once(clinic, practitioner):
     intake = {
         **copy.deepcopy(BASELINE),
         "client": {"name": "Mary Seacole", "date_of_birth": "1985-11-23", "reference": None},
     }
     draft = make_draft(clinic, practitioner)
-    screening = screening_run(clinic=clinic, practitioner=practitioner, intake=intake, draft=draft)
-    screening_run(clinic=clinic, practitioner=practitioner, intake=intake, draft=draft)
+    screening = screen_draft(draft, clinic=clinic, practitioner=practitioner, intake=intake)
+    screen_draft(draft, clinic=clinic, practitioner=practitioner, intake=intake)
 
     event = AuditEvent.objects.get(action=AuditAction.CREATED)
     assert (event.user, event.clinic, event.object_id) == (practitioner, clinic, str(screening.pk))

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from screening.records import dashboard
 from screening.records.dashboard import dashboard_numbers, due_for_rescreen, week_start
-from screening.records.models import Screening
+from screening.records.models import Screening, decided_fields
 from screening.rules.services import decide
 from tests.audit.support import override
 from tests.conftest import make_member
@@ -27,17 +27,13 @@ PROCEED = {}
 def screened(clinic, practitioner, client, on, answers):
     intake = {**copy.deepcopy(BASELINE), **answers}
     decision, version = decide(intake, on=on)
-    rescreen = decision["rescreen_after"]
     return Screening.objects.create(
         clinic=clinic,
         client=client,
         practitioner=practitioner,
         screened_on=on,
         intake=intake,
-        decision=decision,
-        outcome=decision["outcome"],
-        rule_set_version=version,
-        rescreen_after=datetime.date.fromisoformat(rescreen) if rescreen else None,
+        **decided_fields(decision, version),
     )
 
 

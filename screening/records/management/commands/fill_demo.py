@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from screening import engine
 from screening.accounts.models import Clinic, Membership, Role
-from screening.records.models import Client, FindingCode, Screening
+from screening.records.models import Client, FindingCode, Screening, decided_fields
 from screening.rules.services import (
     NoPublishedRuleSet,
     compiled_rule_set,
@@ -174,10 +174,9 @@ def synthetic_screening(
         created_at=created_at,
         screened_on=screened_on,
         intake={"client": identity, **intake, **({"client_age_years": age} if real_ages else {})},
-        decision={**decision, "rescreen_after": rescreen_after and rescreen_after.isoformat()},
-        outcome=decision["outcome"],
-        rule_set_version=version,
-        rescreen_after=rescreen_after,
+        **decided_fields(
+            {**decision, "rescreen_after": rescreen_after and rescreen_after.isoformat()}, version
+        ),
     )
 
 
