@@ -6,8 +6,9 @@ calls it with plain dicts and gets the decision JSON of DESIGN.md back.
 
 from .compiler import ConditionInvalid, compile_condition
 from .conditions import OPERATORS, ConditionProblem, describe_condition, validate_condition
+from .decision import OUTCOMES
 from .intake import FieldError, IntakeInvalid, validate_intake
-from .rules import WAIT_ANCHORS, RuleProblem, RuleSpec, validate_rule
+from .rules import PRECAUTION_CODE, WAIT_ANCHORS, RuleProblem, RuleSpec, validate_rule
 from .ruleset import CompiledRuleSet, FiredCodes, RuleSetInvalid, compile_rule_set
 from .schema import (
     CONDITION_FIELDS,
@@ -33,6 +34,8 @@ __all__ = [
     "INTAKE_FIELDS",
     "INTAKE_SECTIONS",
     "OPERATORS",
+    "OUTCOMES",
+    "PRECAUTION_CODE",
     "WAIT_ANCHORS",
     "CompiledRuleSet",
     "ConditionInvalid",

@@ -14,7 +14,8 @@ from .rules import ACTIONS, RuleSpec
 from .vocabulary import MedicationMatch
 
 SEVERITY = {action: rank for rank, action in enumerate(ACTIONS)}
-OUTCOMES = {"refer": "refer", "postpone": "postpone", "caution": "proceed"}
+OUTCOMES = ("proceed", "postpone", "refer")  # the decision's outcomes, least severe first
+OUTCOME_OF_ACTION = {"refer": "refer", "postpone": "postpone", "caution": "proceed"}
 
 
 def finding_template(spec: RuleSpec) -> dict:
@@ -53,7 +54,7 @@ def decision_json(
         if (wait := finding.get("rescreen_after_days")) is not None  # only postpone has a wait
     ]
     return {
-        "outcome": OUTCOMES[findings[0]["action"]] if findings else "proceed",
+        "outcome": OUTCOME_OF_ACTION[findings[0]["action"]] if findings else "proceed",
         "rule_set_version": rule_set_version,
         "findings": findings,
         "rescreen_after": (on + datetime.timedelta(days=max(waits))).isoformat() if waits else None,

@@ -11,7 +11,8 @@ from .conditions import is_group, validate_condition
 from .wording import did_you_mean, quoted, sentence, shown
 
 ACTIONS = ("refer", "postpone", "caution")  # most severe first
-CODE_PATTERN = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
+# A precaution (rule) code: the one pattern for rules, medication classes and the records filter.
+PRECAUTION_CODE = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
 WAIT_ANCHORS = (
     "isotretinoin_last_dose_months_ago",
     "recent_procedures.days_ago",
@@ -95,7 +96,7 @@ def _key_problems(data: Mapping) -> list[RuleProblem]:
 def _value_problems(rule: dict) -> list[RuleProblem]:
     problems = []
     code, action = rule["code"], rule["action"]
-    if code is not MISSING and not (isinstance(code, str) and CODE_PATTERN.fullmatch(code)):
+    if code is not MISSING and not (isinstance(code, str) and PRECAUTION_CODE.fullmatch(code)):
         message = (
             "code must be 3 to 64 upper-case letters, digits or _, starting with a letter "
             f"(like HERPES_SIMPLEX_HISTORY); got {shown(code)}."

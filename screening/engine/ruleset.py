@@ -26,7 +26,7 @@ from .compiler import (
     holds_without,
     true_tests,
 )
-from .decision import OUTCOMES, SEVERITY, decision_json, finding_template, json_copy
+from .decision import OUTCOME_OF_ACTION, SEVERITY, decision_json, finding_template, json_copy
 from .facts import Facts, because, matching_items, prepare_facts
 from .rules import ACTIONS, RuleProblem, RuleSpec, validate_rule
 from .vocabulary import MedicationVocabulary
@@ -217,7 +217,7 @@ class CompiledRuleSet:
         specs = [rule.spec for rule in fired.values()]
         severest = min([SEVERITY[spec.action] for spec in specs])
         codes = tuple(sorted({spec.code for spec in specs}))
-        return FiredCodes(OUTCOMES[ACTIONS[severest]], codes)
+        return FiredCodes(OUTCOME_OF_ACTION[ACTIONS[severest]], codes)
 
 
 _Entry = tuple[int, Callable[[dict], bool], CompiledRule]

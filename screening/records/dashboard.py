@@ -107,7 +107,7 @@ def chart(weeks: list[Week]) -> dict:
         x = PLOT_LEFT + index * slot + slot * 0.15
         base = PLOT_TOP + plot_height
         segments = []
-        for outcome in ("proceed", "postpone", "refer"):
+        for outcome in Outcome.values:
             count = week.counts[outcome]
             height = plot_height * count / highest
             base -= height

@@ -7,10 +7,10 @@ browser history): those searches are posted, and the records list keeps them in 
 from django import forms
 from django.contrib.auth import get_user_model
 
+from screening import engine
 from screening.accounts.models import Role
 
 from .models import Outcome
-from .selectors import PRECAUTION_CODE
 
 
 class ClientSearchForm(forms.Form):
@@ -77,7 +77,7 @@ class RecordFilterForm(forms.Form):
 
     def clean_precaution(self):
         code = self.cleaned_data["precaution"].strip().upper()
-        if code and not PRECAUTION_CODE.match(code):
+        if code and not engine.PRECAUTION_CODE.fullmatch(code):
             raise forms.ValidationError(
                 "Precaution code: capital letters, digits and underscores, such as ACNE_ACTIVE."
             )

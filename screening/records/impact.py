@@ -28,7 +28,7 @@ SECONDS_PER_STEP = 2.0
 OWN_CHANGES_SHOWN = 500
 ON = datetime.date(2026, 6, 1)
 MEMO_SIZE = 100_000
-ORDER = {"proceed": 0, "postpone": 1, "refer": 2}
+ORDER = {outcome: rank for rank, outcome in enumerate(engine.OUTCOMES)}
 
 
 class AnswersText(Func):

@@ -8,12 +8,7 @@ from django.db.models.functions import Lower
 from simple_history import register as register_history
 
 from screening.accounts.models import Clinic, ClinicScopedQuerySet
-
-
-class Outcome(models.TextChoices):
-    PROCEED = "proceed", "Proceed"
-    POSTPONE = "postpone", "Postpone"
-    REFER = "refer", "Refer"
+from screening.rules.models import Outcome
 
 
 def decided_fields(decision: dict, version: int) -> dict:

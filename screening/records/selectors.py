@@ -7,11 +7,12 @@ Every query starts from `for_clinic`. No query counts the whole table: pages are
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
+
+from screening import engine
 
 from .models import Client, Outcome, Screening
 
@@ -19,7 +20,6 @@ PAGE_SIZE = 50
 CLIENT_RESULTS = 50
 # Lists show no answers: the two JSON documents are the bulk of a row, and decoding them is slow.
 LIST_SKIPS = ("intake", "decision")
-PRECAUTION_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,79}$")
 
 
 def client_search(*, clinic, term: str, limit: int = CLIENT_RESULTS) -> list[Client]:
@@ -147,7 +147,7 @@ def listed_by_own_columns(screenings: QuerySet[Screening]) -> QuerySet[Screening
 
 def with_code(screenings: QuerySet[Screening], clinic, code: str) -> QuerySet[Screening]:
     """The screenings with a finding of precaution `code`."""
-    if not PRECAUTION_CODE.match(code):
+    if not engine.PRECAUTION_CODE.fullmatch(code):
         return listed_by_own_columns(screenings).none()
     code_row = FilteredRelation(
         "finding_codes", condition=Q(finding_codes__clinic=clinic, finding_codes__code=code)

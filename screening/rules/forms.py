@@ -8,10 +8,9 @@ import re
 from django import forms
 
 from screening import engine
-from screening.engine import rules as engine_rules
 from screening.engine.wording import did_you_mean, sentence
 
-from .models import OUTCOMES, Action, MedicationName, Scenario
+from .models import Action, MedicationName, Outcome, Scenario
 
 FORM_FIELDS = {
     "code": "code",
@@ -185,7 +184,7 @@ class MedicationClassForm(forms.Form):
 
     def clean_precaution(self):
         precaution = self.cleaned_data["precaution"].strip()
-        if not engine_rules.CODE_PATTERN.fullmatch(precaution):
+        if not engine.PRECAUTION_CODE.fullmatch(precaution):
             raise forms.ValidationError(
                 "precaution: use capitals, digits and _, e.g. IMMUNOSUPPRESSION."
             )
@@ -208,7 +207,7 @@ class ScenarioForm(forms.Form):
         help_text="Every field of INTAKE.md, as JSON.",
     )
     expected_outcome = forms.ChoiceField(
-        choices=OUTCOMES,
+        choices=Outcome.choices,
         label="Expected outcome",
         widget=forms.Select(attrs={"class": "form-select"}),
     )

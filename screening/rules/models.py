@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from simple_history import register as register_history
 
+from screening import engine
+
 
 class PublishedRuleSetReadOnly(Exception):
     """A published rule set, or a rule, class or name in it, was about to be changed."""
@@ -51,7 +53,10 @@ class DraftChildMixin:
         return super().delete(*args, **kwargs)
 
 
-OUTCOMES = [("proceed", "Proceed"), ("postpone", "Postpone"), ("refer", "Refer")]
+# The engine's outcomes as choices: Outcome.PROCEED == "proceed", labelled "Proceed".
+Outcome = models.TextChoices(
+    "Outcome", [(outcome.upper(), (outcome, outcome.capitalize())) for outcome in engine.OUTCOMES]
+)
 
 
 class RuleSetStatus(models.TextChoices):
@@ -205,7 +210,7 @@ class Scenario(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     intake = models.JSONField(help_text="A complete intake, as INTAKE.md defines it.")
-    expected_outcome = models.CharField(max_length=10, choices=OUTCOMES)
+    expected_outcome = models.CharField(max_length=10, choices=Outcome.choices)
     required_codes = models.JSONField(
         default=list, blank=True, help_text="Precaution codes that must be among the findings."
     )
@@ -215,7 +220,7 @@ class Scenario(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(expected_outcome__in=[value for value, _ in OUTCOMES]),
+                condition=models.Q(expected_outcome__in=Outcome.values),
                 name="scenario_outcome_valid",
             ),
         ]
