@@ -81,7 +81,7 @@ def consultation(request, token):
                     "are saved: ask a rules admin to publish the rules, then submit again.",
                 )
             else:
-                return redirect("records:screening_detail", screening.pk)
+                return redirect(screening)
         sections = form.section_progress()
     else:
         form = IntakeForm(initial=initial_from(draft.data))

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from simple_history import register as register_history
 
 from screening.accounts.models import Clinic, ClinicScopedQuerySet
@@ -44,6 +45,9 @@ class Client(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.date_of_birth:%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("records:client_detail", args=[self.pk])
 
 
 class RecordChangeRefused(Exception):
@@ -109,6 +113,9 @@ class Screening(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             FindingCode.objects.bulk_create(FindingCode.rows_for([self]))
+
+    def get_absolute_url(self):
+        return reverse("records:screening_detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         raise RecordChangeRefused("Screening records cannot be deleted.")

@@ -119,7 +119,7 @@ def screening_amend(request, pk):
         else:
             audit.log(request, AuditAction.AMENDED, screening)
             messages.success(request, "The correction is saved beside the original record.")
-            return redirect("records:screening_detail", screening.pk)
+            return redirect(screening)
     context = {"screening": screening, "form": form, "in_force": in_force}
     return render(request, "records/amend_form.html", context)
 
@@ -136,7 +136,7 @@ def screening_override(request, pk):
         override_record(screening=screening, author=request.user, **form.cleaned_data)
         audit.log(request, AuditAction.OVERRODE, screening)
         messages.success(request, "The override is recorded beside the computed decision.")
-        return redirect("records:screening_detail", screening.pk)
+        return redirect(screening)
     context = {"screening": screening, "form": form, "computed": OUTCOME_DISPLAY[computed]}
     return render(request, "records/override_form.html", context)
 
@@ -150,4 +150,4 @@ def screening_printed(request, pk):
     if "application/json" in request.headers.get("Accept", ""):
         return HttpResponse(status=204)
     messages.info(request, "Use your browser's Print command (Ctrl+P) to print this record.")
-    return redirect("records:screening_detail", screening.pk)
+    return redirect(screening)
