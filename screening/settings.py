@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "screening.records",
     "screening.intake",
     "screening.audit",
+    "screening.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from screening.accounts import views as account_views
+from screening.api import views as api_views
+from screening.api.api import api_urls
 
 admin.site.site_header = "Microneedling screening: administration"
 admin.site.site_title = "Screening admin"
@@ -19,5 +21,8 @@ urlpatterns = [
     path("consultations/", include("screening.intake.urls")),
     path("rules/", include("screening.rules.urls")),
     path("rules/", include("screening.records.impact_urls")),
+    path("api/v1/", api_urls()),
+    path("integrations/keys/", api_views.api_keys, name="api_keys"),
+    path("integrations/keys/<int:pk>/revoke/", api_views.api_key_revoke, name="api_key_revoke"),
     path("admin/", admin.site.urls),
 ]

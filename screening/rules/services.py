@@ -14,11 +14,29 @@ class NoPublishedRuleSet(Exception):
     pass
 
 
+class NoSuchRuleSet(LookupError):
+    """A version asked for is not a published rule set (the message lists those that are)."""
+
+
 def published_rule_set() -> RuleSet:
     """The rule set in use: the newest published version."""
     rule_set = RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED).order_by("-version").first()
     if rule_set is None:
         raise NoPublishedRuleSet("No rule set has been published yet.")
+    return rule_set
+
+
+def published_version(version: int) -> RuleSet:
+    """The published rule set `version`, for screening against an earlier version on purpose."""
+    rule_set = RuleSet.objects.filter(version=version).first()
+    if rule_set is None or rule_set.status != RuleSetStatus.PUBLISHED:
+        versions = ", ".join(
+            str(v)
+            for v in RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED)
+            .order_by("version")
+            .values_list("version", flat=True)
+        )
+        raise NoSuchRuleSet(f"no published rule set {version}; published: {versions}.")
     return rule_set
 
 

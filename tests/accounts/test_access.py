@@ -39,6 +39,8 @@ ROUTES = {
     # and the per-record pages are covered in tests/records/).
     "records:dashboard": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
     "records:questionnaire_fhir": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
+    # API keys of the clinic (the API itself: tests/api/test_access.py, by key scope).
+    "api_keys": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
     # Rule administration: rules admins only (the POST-only endpoints are in tests/rules/).
     "rules:versions": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:version": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},

@@ -10,8 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from screening import engine
-from screening.rules.models import RuleSet, RuleSetStatus
-from screening.rules.services import decide, published_rule_set
+from screening.rules.services import NoSuchRuleSet, decide, published_rule_set, published_version
 
 INVALID_INPUT = 2
 
@@ -57,21 +56,10 @@ class Command(BaseCommand):
             ) from None
 
     def rule_set(self, version):
-        if version is None:
-            return published_rule_set()
-        rule_set = RuleSet.objects.filter(version=version).first()
-        if rule_set is None or rule_set.status != RuleSetStatus.PUBLISHED:
-            versions = ", ".join(
-                str(v)
-                for v in RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED)
-                .order_by("version")
-                .values_list("version", flat=True)
-            )
-            raise CommandError(
-                f"--rule-set: no published rule set {version}; published: {versions}.",
-                returncode=INVALID_INPUT,
-            )
-        return rule_set
+        try:
+            return published_rule_set() if version is None else published_version(version)
+        except NoSuchRuleSet as missing:
+            raise CommandError(f"--rule-set: {missing}", returncode=INVALID_INPUT) from None
 
     def read(self, file):
         try:

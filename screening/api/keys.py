@@ -1,0 +1,113 @@
+"""Clinic API keys: made, found and revoked here. A key is `msk_PREFIX_SECRET`; only the SHA-256
+of the whole key is stored, and the prefix finds its row."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from screening import audit
+from screening.audit.models import AuditAction
+
+from .models import ApiKey, Scope
+
+KEY_START = "msk_"
+# Requests per key per minute; beyond it 429 until the minute ends.
+RATE_LIMIT, RATE_PERIOD = 600, 60
+# last_used_at is written at most once a minute per key: a write per request would halve throughput.
+LAST_USED_EVERY = 60
+
+
+class KeyProblem(ValueError):
+    """A key cannot be made or revoked as asked (the message says why)."""
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def parse_scopes(text: str) -> list[str]:
+    scopes = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in scopes if s not in Scope.values]
+    if unknown or not scopes:
+        raise KeyProblem(f"scopes must be some of {', '.join(Scope.values)}; got '{text}'.")
+    return sorted(set(scopes), key=Scope.values.index)
+
+
+@transaction.atomic
+def create_key(*, clinic, label: str, scopes: list[str], created_by=None) -> tuple[ApiKey, str]:
+    """Make a key for `clinic`; return the row and the key itself (shown once, never kept)."""
+    label = label.strip()
+    if not label:
+        raise KeyProblem("the label (--name) must not be empty.")
+    if ApiKey.objects.for_clinic(clinic).filter(label=label).exists():
+        raise KeyProblem(f"{clinic} already has a key labelled '{label}'.")
+    prefix = secrets.token_hex(6)
+    key = f"{KEY_START}{prefix}_{secrets.token_urlsafe(32)}"
+    user = get_user_model()(
+        username=f"api-key-{prefix}", first_name="API key", last_name=label[:150], is_active=False
+    )
+    user.set_unusable_password()
+    user.save()
+    api_key = ApiKey.objects.create(
+        clinic=clinic, label=label, prefix=prefix, key_hash=digest(key), scopes=scopes, user=user
+    )
+    audit.log_event(AuditAction.KEY_CREATED, user=created_by, clinic=clinic, obj=api_key)
+    return api_key, key
+
+
+@transaction.atomic
+def revoke_key(api_key: ApiKey, *, revoked_by=None) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        audit.log_event(
+            AuditAction.KEY_REVOKED, user=revoked_by, clinic=api_key.clinic, obj=api_key
+        )
+    return api_key
+
+
+def key_for(token: str) -> ApiKey | None:
+    """The active key `token` is, or None for a missing, wrong or revoked one."""
+    prefix, _, secret = token.removeprefix(KEY_START).partition("_")
+    if not token.startswith(KEY_START) or not secret:
+        return None
+    api_key = ApiKey.objects.select_related("clinic", "user").filter(prefix=prefix).first()
+    if api_key is None or not hmac.compare_digest(api_key.key_hash, digest(token)):
+        return None
+    if api_key.revoked_at is not None:
+        return None
+    mark_used(api_key)
+    return api_key
+
+
+def mark_used(api_key: ApiKey) -> None:
+    now = timezone.now()
+    last = api_key.last_used_at
+    if last is None or (now - last).total_seconds() >= LAST_USED_EVERY:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+
+
+def limited(scope_key: str, scope: str, limit: int, per_seconds: int) -> bool:
+    """True once `scope_key` has made more than `limit` calls in this window of `per_seconds`.
+
+    The interface of screening/accounts/ratelimit.py `limited`; switch to it once it lands.
+    """
+    window = int(timezone.now().timestamp()) // per_seconds
+    name = f"ratelimit:{scope}:{scope_key}:{window}"
+    cache.add(name, 0, per_seconds + 1)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, per_seconds + 1)
+        count = 1
+    return count > limit
+
+
+def over_rate_limit(api_key: ApiKey) -> bool:
+    return limited(api_key.prefix, "api-key", RATE_LIMIT, RATE_PERIOD)

@@ -1,0 +1,91 @@
+"""POST /api/v1/evaluate: the decision `manage.py screen` prints, and 422 problem details."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from screening.audit.models import AuditEvent
+from screening.records.models import Screening
+from tests.api.support import assert_problem, call, intake, new_key
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCENARIOS = json.loads((ROOT / "fixtures" / "scenarios_v1.json").read_text())["scenarios"]
+
+
+def screen(tmp_path, data, *args):
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps(data))
+    out = StringIO()
+    call_command("screen", str(path), *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def key(clinic):
+    return new_key(clinic, ["evaluate"])[1]
+
+
+@pytest.mark.django_db
+def test_it_gives_screens_decision_for_every_seeded_scenario(client, key, tmp_path):
+    intakes = [scenario["intake"] for scenario in SCENARIOS]
+    expected = screen(tmp_path, intakes, "--on", "2026-12-01", "--rule-set", "1")
+    for one, decision in zip(intakes, expected, strict=True):
+        response = call(client, "post", "/api/v1/evaluate?on=2026-12-01&rule_set=1", key, one)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == decision
+    assert Screening.objects.count() == 0
+    assert AuditEvent.objects.filter(action="evaluated").count() == len(intakes)
+
+
+@pytest.mark.django_db
+def test_it_counts_the_rescreen_date_from_the_given_day(client, key):
+    body = intake(sunburn_in_area_last_14_days=True)
+    decision = call(client, "post", "/api/v1/evaluate?on=2026-12-01", key, body).json()
+    assert decision["outcome"] == "postpone"
+    assert decision["rescreen_after"] == "2026-12-15"
+
+
+@pytest.mark.django_db
+def test_it_names_each_bad_field_as_in_the_intake(client, key):
+    body = intake(eczema="flaring")
+    del body["pregnant"]
+    problem = assert_problem(call(client, "post", "/api/v1/evaluate", key, body), 422)
+    fields = {error["field"] for error in problem["errors"]}
+    assert {"eczema", "pregnant"} <= fields
+    assert all(error["message"] for error in problem["errors"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("on=yesterday", "on"), ("rule_set=99", "rule_set"), ("rule_set=x", "rule_set")],
+)
+def test_it_names_a_bad_parameter(client, key, query, field):
+    response = call(client, "post", f"/api/v1/evaluate?{query}", key, intake())
+    problem = assert_problem(response, 422)
+    assert [error["field"] for error in problem["errors"]] == [field]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"{",
+        b"[]",
+        b"null",
+        b'"text"',
+        b"\xff\xfe",
+        b'{"client_age_years": "\\ud800"}',
+        b"[" * 5000 + b"]" * 5000,
+        b'{"medications": [{"a": 1}], "client": 5}',
+        b'{"active_infections": "yes"}',
+    ],
+)
+def test_junk_gets_422_problem_details_never_a_server_error(client, key, raw):
+    problem = assert_problem(call(client, "post", "/api/v1/evaluate", key, raw=raw), 422)
+    assert problem["errors"] and all(error["field"] for error in problem["errors"])
