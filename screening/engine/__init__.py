@@ -4,6 +4,7 @@ Nothing here imports Django: the engine is unit tested without a database, and t
 calls it with plain dicts and gets the decision JSON of DESIGN.md back.
 """
 
+from .cleaning import InputProblem, clean_text, read_json, text_problem
 from .compiler import ConditionInvalid, compile_condition
 from .conditions import OPERATORS, ConditionProblem, describe_condition, validate_condition
 from .decision import OUTCOMES
@@ -43,6 +44,7 @@ __all__ = [
     "FieldError",
     "FieldSpec",
     "FiredCodes",
+    "InputProblem",
     "IntakeInvalid",
     "MedicationClass",
     "MedicationMatch",
@@ -52,11 +54,14 @@ __all__ = [
     "RuleSpec",
     "VocabularyInvalid",
     "VocabularyName",
+    "clean_text",
     "compile_condition",
     "compile_rule_set",
     "describe_condition",
     "field_label",
     "field_spec",
+    "read_json",
+    "text_problem",
     "validate_condition",
     "validate_intake",
     "validate_rule",

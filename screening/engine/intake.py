@@ -9,6 +9,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from .cleaning import shown_name, unstorable
 from .schema import INTAKE_FIELDS, FieldSpec
 from .wording import did_you_mean, quoted, sentence, shown
 
@@ -46,11 +47,14 @@ def validate_intake(data: object) -> dict:
                 )
             ]
         )
-    errors: list[FieldError] = []
+    errors = [FieldError(path, f"{path} {problem}") for path, problem in unstorable(data) if path]
+    if errors:
+        # Refused first: nothing that cannot be stored or printed reaches the other checks.
+        raise IntakeInvalid(errors)
     intake: dict = {}
     for name in data:
         if name not in INTAKE_FIELDS and name != "client":
-            errors.append(_unknown(name, name, INTAKE_FIELDS))
+            errors.append(_unknown(shown_name(str(name)), name, INTAKE_FIELDS))
     if "client" in data:
         intake["client"] = _client(data["client"], errors)
     for name, spec in INTAKE_FIELDS.items():

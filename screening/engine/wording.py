@@ -6,6 +6,8 @@ import difflib
 import json
 from collections.abc import Iterable
 
+from .cleaning import shown_name
+
 
 def did_you_mean(given: object, options: Iterable[str]) -> str:
     """``"; did you mean 'vitiligo'?"`` when ``given`` is close to an option, else ``""``."""
@@ -20,14 +22,20 @@ def quoted(values: Iterable[object]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def shown(value: object) -> str:
-    """A given value as the person wrote it, in JSON notation (``true``, ``null``, ``'x'``)."""
+def shown(value: object, limit: int = 80) -> str:
+    """A given value as the person wrote it, in JSON notation (``true``, ``null``, ``'x'``).
+
+    Long values are cut after ``limit`` characters; text that cannot be printed is escaped.
+    """
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{shown_name(value, limit)}'"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return "a number too long to show"
     try:
-        return json.dumps(value)
-    except (TypeError, ValueError):
-        return repr(value)
+        text = json.dumps(value, ensure_ascii=True)
+    except (TypeError, ValueError, RecursionError):
+        text = "a value that cannot be shown"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def sentence(message: str) -> str:

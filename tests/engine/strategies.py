@@ -10,6 +10,9 @@ from tests.engine.support import NAMES
 DOSES = ["", " 20 mg", " 15mg weekly", " 0.025%", " 2 x daily", " 500mcg", " 1000mg capsules"]
 MISSPELT = ["warfrin", "Eliqus", "Acutane", "methotrexat", "retinoll", "asprin"]
 
+# Text that can be stored: no NUL, no lone surrogate (those are refused, see test_cleaning.py).
+storable = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+
 medication_texts = st.one_of(
     st.builds(
         lambda name, dose: name + dose,
@@ -17,13 +20,13 @@ medication_texts = st.one_of(
         st.sampled_from(DOSES),
     ),
     st.sampled_from(MISSPELT),
-    st.text(max_size=25),
+    st.text(storable, max_size=25),
 )
 product_names = st.one_of(
     st.sampled_from(
         ["Retin-A 0.025%", "retinol serum", "CeraVe moisturising cream", "isotretinoin gel"]
     ),
-    st.text(min_size=1, max_size=25).filter(str.strip),
+    st.text(storable, min_size=1, max_size=25).filter(str.strip),
 )
 
 
@@ -41,7 +44,7 @@ def _value(spec):
         size = 1 if spec.non_empty else 0
         return st.lists(st.sampled_from(spec.values), min_size=size, max_size=4, unique=True)
     if spec.type == "text":
-        return product_names if spec.non_empty else st.text(max_size=30)
+        return product_names if spec.non_empty else st.text(storable, max_size=30)
     if spec.type == "text_list":
         return st.lists(medication_texts, max_size=4)
     if spec.type == "object_list":
