@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "pgtrigger",
     "screening.accounts",
     "screening.rules",
     "screening.records",

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from screening.accounts.models import Clinic, ClinicScopedQuerySet
+from screening.immutable import protect_triggers
 
 
 class AuditAction(models.TextChoices):
@@ -75,6 +76,7 @@ class AuditEvent(models.Model):
                 condition=models.Q(action__in=AuditAction.values), name="audit_action_valid"
             ),
         ]
+        triggers = protect_triggers()
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action}"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history import register as register_history
 
 from screening.accounts.models import Clinic, ClinicScopedQuerySet
+from screening.immutable import protect_triggers
 from screening.rules.models import Outcome
 
 
@@ -103,6 +104,7 @@ class Screening(models.Model):
                 condition=models.Q(outcome__in=Outcome.values), name="screening_outcome_valid"
             ),
         ]
+        triggers = protect_triggers()
 
     def __str__(self):
         return f"Screening {self.pk} ({self.outcome})"
@@ -153,6 +155,7 @@ class FindingCode(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["screening", "code"], name="finding_code_unique"),
         ]
+        triggers = protect_triggers()
 
     def __str__(self):
         return f"{self.code} in screening {self.screening_id}"
@@ -227,6 +230,7 @@ class Amendment(AppendOnlyRecord):
             ),
             models.CheckConstraint(condition=~models.Q(reason=""), name="amendment_reason_given"),
         ]
+        triggers = protect_triggers()
 
     def __str__(self):
         return f"Amendment {self.pk} of screening {self.screening_id} ({self.outcome})"
@@ -281,6 +285,7 @@ class Override(AppendOnlyRecord):
             ),
             models.CheckConstraint(condition=~models.Q(comment=""), name="override_comment_given"),
         ]
+        triggers = protect_triggers()
 
     def __str__(self):
         return f"Override {self.pk} of screening {self.screening_id} ({self.outcome})"
