@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import MISSING, dataclass
 
 from .conditions import is_group, validate_condition
+from .waits import WAIT_UNITS
 from .wording import did_you_mean, quoted, sentence, shown
 
 ACTIONS = ("refer", "postpone", "caution")  # most severe first
@@ -29,7 +30,8 @@ class RuleSpec:
     action: str
     message: str
     client_message: str
-    wait_days: int | None = None
+    wait_days: int | None = None  # the wait's length, in wait_unit
+    wait_unit: str = "days"
     wait_from: str | None = None
     source: str
     source_section: str = ""
@@ -114,6 +116,12 @@ def _value_problems(rule: dict) -> list[RuleProblem]:
         message = f"source_section must be text (it may be empty); got {shown(section)}."
         problems.append(RuleProblem("source_section", message))
     problems += _wait_problems(action, rule["wait_days"], rule["wait_from"], rule["condition"])
+    unit = rule["wait_unit"]
+    if unit not in WAIT_UNITS:
+        message = f"wait_unit must be one of {quoted(WAIT_UNITS)}; got {shown(unit)}"
+        problems.append(
+            RuleProblem("wait_unit", sentence(message + did_you_mean(unit, WAIT_UNITS)))
+        )
     return problems
 
 
@@ -122,7 +130,8 @@ def _wait_problems(action, wait_days, wait_from, condition) -> list[RuleProblem]
     if wait_days is not None:
         if isinstance(wait_days, bool) or not isinstance(wait_days, int) or wait_days < 1:
             message = (
-                f"wait_days must be a whole number, 1 or more, or null; got {shown(wait_days)}."
+                "wait_days (the wait's length, in wait_unit) must be a whole number, 1 or more,"
+                f" or null; got {shown(wait_days)}."
             )
             problems.append(RuleProblem("wait_days", message))
         if action in ACTIONS and action != "postpone":

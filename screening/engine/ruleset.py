@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -30,9 +29,8 @@ from .decision import OUTCOME_OF_ACTION, SEVERITY, decision_json, finding_templa
 from .facts import Facts, because, matching_items, prepare_facts
 from .rules import ACTIONS, RuleProblem, RuleSpec, validate_rule
 from .vocabulary import MedicationVocabulary
+from .waits import wait_from_days_ago, wait_from_months_ago, wait_from_today
 from .wording import shown
-
-DAYS_PER_MONTH = 30.4375
 
 
 class RuleSetInvalid(ValueError):
@@ -71,8 +69,8 @@ class CompiledRule:
         object.__setattr__(self, "_any_tests", children if flat_any else None)
         object.__setattr__(self, "_template", finding_template(self.spec))
 
-    def finding(self, facts: Facts) -> dict:
-        """The finding JSON of this rule, which fired on these facts."""
+    def finding(self, facts: Facts, on: datetime.date) -> dict:
+        """The finding JSON of this rule, which fired on these facts, screened on ``on``."""
         finding = self._template.copy()
         tests = self._fixed_tests
         if tests is None:
@@ -84,14 +82,18 @@ class CompiledRule:
         finding["because"] = because(tests, facts)
         spec = self.spec
         if spec.action == "postpone":
-            counted_from_event = spec.wait_from is not None and spec.wait_days is not None
-            wait = self._wait(tests, facts) if counted_from_event else spec.wait_days
+            wait = None
+            if spec.wait_days is not None:
+                wait = self._wait(tests, facts, on)
             finding["rescreen_after_days"] = wait
         return finding
 
-    def _wait(self, tests: Sequence[CompiledTest], facts: Facts) -> int:
-        """Days from the screening day to re-screen, for a wait counted from the event."""
-        wait_days, wait_from = self.spec.wait_days, self.spec.wait_from
+    def _wait(self, tests: Sequence[CompiledTest], facts: Facts, on: datetime.date) -> int:
+        """Days from the screening day to re-screen (the wait in days or calendar months)."""
+        spec = self.spec
+        length, unit, wait_from = spec.wait_days, spec.wait_unit, spec.wait_from
+        if wait_from is None:
+            return wait_from_today(on, length, unit)
         anchor_field, _, item_field = wait_from.partition(".")
         anchors = [test for test in tests if test.field == anchor_field]
 
@@ -102,14 +104,13 @@ class CompiledRule:
         # (Groups are only `all` and `any`: when every true test is an anchor, dropping them all
         # leaves the condition false, so there is nothing to check.)
         if len(anchors) < len(tests) and holds_without(self.condition, facts.values, is_anchor):
-            return wait_days
+            return wait_from_today(on, length, unit)
         if item_field:
             items = [item for test in anchors for item in matching_items(test, facts)]
             elapsed = min((item[item_field] for item in items), default=0)
-        else:
-            months = facts.intake[anchor_field]
-            elapsed = math.floor(months * DAYS_PER_MONTH) if months is not None else 0
-        return max(1, wait_days - elapsed)
+            return wait_from_days_ago(on, elapsed, length, unit)
+        months = facts.intake[anchor_field]
+        return wait_from_months_ago(on, months if months is not None else 0, length, unit)
 
 
 class FiredCodes(NamedTuple):
@@ -195,7 +196,7 @@ class CompiledRuleSet:
         facts = prepare_facts(intake, self.vocabulary)
         fired = self._fired(facts.values)
         # In rule-set order, so findings that sort alike keep the order of their rules.
-        findings = [fired[index].finding(facts) for index in sorted(fired)]
+        findings = [fired[index].finding(facts, on) for index in sorted(fired)]
         return decision_json(
             findings,
             rule_set_version=self.version,

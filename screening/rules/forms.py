@@ -18,6 +18,7 @@ FORM_FIELDS = {
     "message": "message",
     "client_message": "client_message",
     "wait_days": "wait_days",
+    "wait_unit": "wait_unit",
     "wait_from": "wait_from",
     "source": "source",
     "source_section": "source_section",
@@ -32,7 +33,14 @@ class RuleForm(forms.Form):
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     client_message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     wait_days = forms.IntegerField(
-        required=False, help_text="Postpone only. Empty: until resolved."
+        label="Wait", required=False, help_text="Postpone only. Empty: until resolved."
+    )
+    wait_unit = forms.ChoiceField(
+        label="Wait in",
+        required=False,
+        choices=[("days", "days"), ("months", "calendar months")],
+        initial="days",
+        help_text="Calendar months: six months after 15 March is 15 September.",
     )
     wait_from = forms.ChoiceField(
         required=False,
@@ -94,6 +102,7 @@ class RuleForm(forms.Form):
             "message": data.get("message", ""),
             "client_message": data.get("client_message", ""),
             "wait_days": data.get("wait_days"),
+            "wait_unit": data.get("wait_unit") or "days",
             "wait_from": data.get("wait_from") or None,
             "source": data.get("source", ""),
             "source_section": data.get("source_section", ""),
@@ -114,6 +123,7 @@ def rule_initial(rule) -> dict:
         "message": rule.message,
         "client_message": rule.client_message,
         "wait_days": rule.wait_days,
+        "wait_unit": rule.wait_unit,
         "wait_from": rule.wait_from,
         "source": rule.source,
         "source_section": rule.source_section,

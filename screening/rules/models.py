@@ -137,7 +137,15 @@ class Rule(DraftChildMixin, models.Model):
     message = models.TextField(help_text="What the practitioner reads. Plain text.")
     client_message = models.TextField(help_text="What to tell the client, in plain words.")
     wait_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Postpone only: days before re-screening."
+        null=True,
+        blank=True,
+        help_text="Postpone only: the wait before re-screening, in wait_unit.",
+    )
+    wait_unit = models.CharField(
+        max_length=6,
+        choices=[("days", "days"), ("months", "calendar months")],
+        default="days",
+        help_text="Days, or calendar months (six months after 15 March is 15 September).",
     )
     wait_from = models.CharField(
         max_length=64, blank=True, help_text="Postpone only: count the wait from this event."

@@ -18,7 +18,9 @@ def create_rule_set(models, *, version, rules, vocabulary, status, note="", **ex
     """Create rule set `version` with its rules and vocabulary; return it."""
     rule_set = models.RuleSet.objects.create(version=version, status=status, note=note, **extra)
     # The data migration of v1 runs before rules had keys.
-    has_keys = any(f.name == "key" for f in models.Rule._meta.get_fields())
+    fields = {f.name for f in models.Rule._meta.get_fields()}
+    has_keys = "key" in fields
+    has_units = "wait_unit" in fields  # added by migration 0006
     models.Rule.objects.bulk_create(
         models.Rule(
             rule_set=rule_set,
@@ -28,6 +30,7 @@ def create_rule_set(models, *, version, rules, vocabulary, status, note="", **ex
             message=rule["message"],
             client_message=rule["client_message"],
             wait_days=rule.get("wait_days"),
+            **({"wait_unit": rule.get("wait_unit", "days")} if has_units else {}),
             wait_from=rule.get("wait_from") or "",
             source=rule["source"],
             source_section=rule.get("source_section", ""),

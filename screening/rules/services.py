@@ -49,6 +49,7 @@ def rule_specs(rule_set: RuleSet) -> list[engine.RuleSpec]:
                 "message": rule.message,
                 "client_message": rule.client_message,
                 "wait_days": rule.wait_days,
+                "wait_unit": rule.wait_unit,
                 "wait_from": rule.wait_from or None,
                 "source": rule.source,
                 "source_section": rule.source_section,

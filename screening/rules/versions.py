@@ -25,6 +25,7 @@ RULE_FIELDS = (
     "message",
     "client_message",
     "wait_days",
+    "wait_unit",
     "wait_from",
     "source",
     "source_section",

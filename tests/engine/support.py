@@ -66,13 +66,16 @@ def when(field: str, op: str, value: object = None) -> dict:
     return node
 
 
-def rule(code, action, *tests, wait_days=None, wait_from=None, kind="all", **texts) -> RuleSpec:
+def rule(
+    code, action, *tests, wait_days=None, wait_unit="days", wait_from=None, kind="all", **texts
+) -> RuleSpec:
     return RuleSpec(
         code=code,
         action=action,
         message=texts.get("message", f"{code} message"),
         client_message=texts.get("client_message", f"{code} client message"),
         wait_days=wait_days,
+        wait_unit=wait_unit,
         wait_from=wait_from,
         source=texts.get("source", "E11 SkinPen Precision labelling"),
         source_section=texts.get("source_section", ""),

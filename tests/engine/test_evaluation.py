@@ -200,7 +200,8 @@ ISOTRETINOIN_RULES = rule_set(
         when("isotretinoin_last_dose_months_ago", "lt", 6),
         when("medication_classes", "contains", "isotretinoin_oral"),
         kind="any",
-        wait_days=183,
+        wait_days=6,
+        wait_unit="months",
         wait_from="isotretinoin_last_dose_months_ago",
     )
 )
@@ -242,8 +243,11 @@ RETINOID_RULES = rule_set(
             },
             170,
         ),
-        (ISOTRETINOIN_RULES, {"isotretinoin_last_dose_months_ago": 4}, 62),
+        # 1 February + 6 months = 1 August; 1 June + 6 months = 1 December.
+        (ISOTRETINOIN_RULES, {"isotretinoin_last_dose_months_ago": 4}, 61),
         (ISOTRETINOIN_RULES, {"isotretinoin_last_dose_months_ago": 0}, 183),
+        # 5 months and 27 days (0.9 x 30.44 = 27.4, rounded towards today) before 1 June is
+        # 5 December; six months later is 5 June.
         (ISOTRETINOIN_RULES, {"isotretinoin_last_dose_months_ago": 5.9}, 4),
         (ISOTRETINOIN_RULES, {"medications": ["Accutane"]}, 183),
         (

@@ -39,6 +39,7 @@ def test_it_round_trips_a_rule_through_its_dict():
         "message",
         "client_message",
         "wait_days",
+        "wait_unit",
         "wait_from",
         "source",
         "source_section",

@@ -97,6 +97,7 @@ RULE_KEYS = {
     "message",
     "client_message",
     "wait_days",
+    "wait_unit",
     "wait_from",
     "source",
     "source_section",
@@ -331,7 +332,7 @@ CASES = [
     case(
         "ISOTRETINOIN_RECENT",
         "postpone",
-        62,
+        61,  # 1 February + 6 calendar months = 1 August
         id="4-months-ago",
         isotretinoin_last_dose_months_ago=4,
     ),
@@ -750,7 +751,9 @@ def test_it_waits_as_section_4_says():
     for rule in rules_data()["rules"]:
         if rule["action"] == "postpone":
             waits.setdefault(rule["code"], []).append((rule["wait_days"], rule["wait_from"]))
-    assert waits["ISOTRETINOIN_RECENT"] == [(183, "isotretinoin_last_dose_months_ago")]
+            units = "months" if rule["code"] == "ISOTRETINOIN_RECENT" else "days"
+            assert rule["wait_unit"] == units, rule["code"]
+    assert waits["ISOTRETINOIN_RECENT"] == [(6, "isotretinoin_last_dose_months_ago")]
     assert waits["TOPICAL_RETINOID_EXFOLIANT"] == [(7, "topical_products.last_used_days_ago")]
     assert waits["SUNBURN_OR_TAN"] == [(14, None)]
     assert waits["ACTIVE_INFECTION"] == [(7, None)]

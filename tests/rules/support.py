@@ -19,6 +19,7 @@ def rule_post(rule, **changes):
         "message": rule.message,
         "client_message": rule.client_message,
         "wait_days": rule.wait_days or "",
+        "wait_unit": rule.wait_unit,
         "wait_from": rule.wait_from,
         "source": rule.source,
         "source_section": rule.source_section,

@@ -285,3 +285,19 @@ def test_only_rules_admins_add_classes(client, clinic, role):
     data = {"code": "gold_compound", "label": "Gold", "precaution": "X_Y_Z", "revision": 1}
     assert client.post(CLASS_ADD, data).status_code == 403
     assert not MedicationClass.objects.filter(rule_set=draft, code="gold_compound").exists()
+
+
+def test_it_saves_a_wait_in_calendar_months_and_lists_it_so(admin_client):
+    draft, rule = draft_rule("SUNBURN_OR_TAN")
+    url = reverse("rules:rule_edit", args=[rule.pk])
+    response = admin_client.post(url, rule_post(rule, wait_days="1", wait_unit="months"))
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.wait_days, rule.wait_unit) == (1, "months")
+    page = admin_client.get(reverse("rules:version", args=[draft.version]))
+    assert "wait 1 calendar month" in page.content.decode()
+    response = admin_client.post(url, rule_post(rule, wait_unit="weeks"))
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.wait_unit == "months"

@@ -123,3 +123,15 @@ def test_it_exits_2_with_errors_on_stderr_and_nothing_on_stdout(tmp_path):
     assert not_json.returncode == 2
     assert not_json.stdout == ""
     assert "not valid JSON" in not_json.stderr
+
+
+@pytest.mark.django_db
+def test_it_waits_six_calendar_months_after_the_last_isotretinoin_dose(tmp_path):
+    # Stopped 4 months before 31 July: 31 March; six months later is 30 September (no 31st).
+    data = with_answers(isotretinoin_last_dose_months_ago=4)
+    decision = screen(tmp_path, data, "--on", "2026-07-31")
+    assert decision["rescreen_after"] == "2026-09-30"
+    taking_now = screen(
+        tmp_path, with_answers(isotretinoin_last_dose_months_ago=0), "--on", "2027-08-31"
+    )
+    assert taking_now["rescreen_after"] == "2028-02-29"
