@@ -8,9 +8,8 @@ The models already refuse ``save()`` of a saved row and their managers refuse ``
   (README, "Running in production"), so only the tables' owner can empty them.
 - SQLite: ``sqlite_protect(table)`` in a migration creates the same refusal as
   ``BEFORE UPDATE``/``BEFORE DELETE`` triggers. Django rebuilds a SQLite table for many
-  ``AlterField``/``AddField`` operations, which drops its triggers: a migration that does so on one
-  of these tables must end with ``sqlite_protect`` again (the tests over ``IMMUTABLE_MODELS``
-  catch a forgotten one).
+  ``AlterField``/``AddField`` operations, which drops its triggers: ``protect_sqlite_tables``
+  creates any missing one again after every ``migrate`` (connected in the audit app).
 
 The test suite empties these tables between transactional tests: on PostgreSQL by TRUNCATE, on
 SQLite by dropping the triggers around Django's flush and creating them again (tests/conftest.py).
@@ -18,7 +17,8 @@ The application itself has no way around them.
 """
 
 import pgtrigger
-from django.db import migrations
+from django.apps import apps
+from django.db import connections, migrations
 
 # Every model whose rows are never updated or deleted (tests/records/test_immutability.py checks
 # each one on the database). Consents: add "consents.Consent" here when that model exists.
@@ -65,3 +65,17 @@ def sqlite_protect(*tables: str) -> migrations.RunPython:
                 schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_refuse_{operation}"')
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def protect_sqlite_tables(using="default", **kwargs):
+    """After ``migrate`` (post_migrate): create the SQLite triggers a table rebuild dropped."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for label in IMMUTABLE_MODELS:
+            table = apps.get_model(label)._meta.db_table
+            if table in tables:
+                for statement in _sqlite_statements(table):
+                    cursor.execute(statement)

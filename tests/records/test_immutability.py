@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from screening import audit
 from screening.audit.models import AuditAction
-from screening.immutable import IMMUTABLE_MODELS
+from screening.immutable import IMMUTABLE_MODELS, protect_sqlite_tables
 from screening.records.models import RecordChangeRefused, Screening
 from tests.audit.support import amend, override
 from tests.conftest import PASSWORD
@@ -172,3 +172,14 @@ def _count_triggers(cursor):
             "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'pgtrigger_refuse_update_delete%'"
         )
     return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_migrate_restores_a_sqlite_trigger_that_a_table_rebuild_dropped(practitioner, clinic):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL keeps a table's triggers when it is altered")
+    screening = make_screening(clinic=clinic, practitioner=practitioner)
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TRIGGER "records_screening_refuse_update"')  # as a rebuild does
+    protect_sqlite_tables(using=connection.alias)  # sent after every migrate
+    _refused(_raw("UPDATE records_screening SET outcome = 'proceed' WHERE id = %s", screening.pk))
