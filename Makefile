@@ -17,6 +17,9 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py demo_setup
+	# The task worker (impact previews) runs beside the web server and stops with it.
+	DEBUG=true $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)

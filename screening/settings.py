@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "pgtrigger",
+    "django_tasks",
+    "django_tasks.backends.database",
     "screening.accounts",
     "screening.rules",
     "screening.records",
@@ -94,6 +96,14 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long jobs (the impact preview) run as tasks: queued in the database, run by `manage.py db_worker`
+# processes on any host that reaches the database.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.database.DatabaseBackend"),
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

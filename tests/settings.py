@@ -7,6 +7,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from screening.settings import *  # noqa: E402, F403
 
+# Tasks run at once, in the test's own transaction; tests/records/test_worker.py runs a real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "MISSING_TEMPLATE_VARIABLE:%s"  # noqa: F405

@@ -238,7 +238,7 @@ class Scenario(models.Model):
 
 
 class ImpactRun(models.Model):
-    """What a draft would decide for past screenings, computed a chunk per request."""
+    """What a draft would decide for past screenings, computed chunk by chunk by a task."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="impact_runs")
     started_by = models.ForeignKey(
@@ -256,6 +256,9 @@ class ImpactRun(models.Model):
     unreadable = models.PositiveIntegerField(default=0)
     changes = models.JSONField(default=dict, help_text="'before->after' -> count, all clinics.")
     own_changes = models.JSONField(default=list, help_text="The clinic's changed records.")
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The background task computing it; empty before."
+    )
 
     class Meta:
         ordering = ["-started_at"]

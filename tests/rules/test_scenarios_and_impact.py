@@ -3,10 +3,14 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from screening.records import impact
 from screening.records.models import Screening
+from screening.records.tasks import impact_preview
 from screening.rules.models import ImpactRun, Scenario
 from screening.rules.seed import read_fixture
 from tests.conftest import make_member
@@ -110,16 +114,53 @@ def test_the_impact_pages_show_counts_without_client_names(
     assert "The draft has changed" in client.get(response["Location"]).content.decode()
 
 
-def test_an_unfinished_preview_refreshes_itself(
-    client, known_screenings, clinic, rules_admin, monkeypatch
+QUEUED_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def writes(queries) -> list[str]:
+    """The statements of `queries` that change a table."""
+    verbs = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(verbs)]
+
+
+def test_a_queued_preview_refreshes_itself_and_reading_it_writes_nothing(
+    client, known_screenings, clinic, rules_admin
 ):
+    draft_rule()
+    client.force_login(rules_admin)
+    with override_settings(TASKS=QUEUED_ONLY):  # queued, and no worker takes it
+        run_url = client.post(reverse("impact:start"))["Location"]
+        run = ImpactRun.objects.get()
+        assert run.task_id
+        with CaptureQueriesContext(connection) as queries:
+            first = client.get(run_url).content.decode()
+            second = client.get(run_url).content.decode()
+
+    for page in (first, second):
+        assert 'http-equiv="refresh"' in page and "0 of 9 screenings" in page
+    assert [sql for sql in writes(queries) if "django_session" not in sql] == []
+    run.refresh_from_db()
+    assert (run.done, run.finished) == (0, False)
+
+    impact_preview.call(run.pk)  # what a worker does with the queued task
+    page = client.get(run_url).content.decode()
+    assert "Done: 9 past screenings" in page and 'http-equiv="refresh"' not in page
+
+
+def test_a_preview_nothing_drives_says_so_and_offers_another(client, clinic, rules_admin):
+    draft, _ = draft_rule()
+    run = impact.start_run(rule_set=draft, user=rules_admin, clinic=clinic)  # no task queued
+    client.force_login(rules_admin)
+    page = client.get(reverse("impact:run", args=[run.pk])).content.decode()
+    assert "stopped after 0 of" in page and "Preview again" in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_posting_to_a_preview_page_is_refused(client, clinic, rules_admin):
     draft, _ = draft_rule()
     run = impact.start_run(rule_set=draft, user=rules_admin, clinic=clinic)
     client.force_login(rules_admin)
-    monkeypatch.setattr(impact, "SECONDS_PER_STEP", 0)
-    monkeypatch.setattr(impact, "CHUNK_SIZE", 2)
-    page = client.get(reverse("impact:run", args=[run.pk])).content.decode()
-    assert 'http-equiv="refresh"' in page and "Working: 2 of 9" in page
+    assert client.post(reverse("impact:run", args=[run.pk])).status_code == 405
 
 
 def test_past_intakes_that_no_longer_validate_are_counted_not_fatal(clinic, practitioner):
