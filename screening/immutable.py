@@ -27,6 +27,7 @@ IMMUTABLE_MODELS = (
     "records.FindingCode",
     "records.Amendment",
     "records.Override",
+    "records.CardFeedback",
     "audit.AuditEvent",
 )
 

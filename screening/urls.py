@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from screening.accounts import views as account_views
+from screening.api import cds_views
 from screening.api import views as api_views
 from screening.api.api import api_urls
 
@@ -23,6 +24,14 @@ urlpatterns = [
     path("rules/", include("screening.records.impact_urls")),
     path("api/v1/", api_urls()),
     path("integrations/keys/", api_views.api_keys, name="api_keys"),
+    path("cds-services", cds_views.discovery, name="cds_discovery"),
+    path("cds-services/microneedling-screening", cds_views.service, name="cds_service"),
+    path("cds-services/microneedling-screening/feedback", cds_views.feedback, name="cds_feedback"),
+    path(
+        "cds-services/microneedling-screening/precautions/<str:code>",
+        cds_views.precaution,
+        name="cds_precaution",
+    ),
     path("integrations/keys/<int:pk>/revoke/", api_views.api_key_revoke, name="api_key_revoke"),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from ninja import Router
 from screening import audit, engine
 from screening.audit.models import AuditAction
 from screening.records.amendments import current_version
+from screening.records.fhir_in import ResponseInvalid, intake_from_response
 from screening.records.models import Screening
 from screening.records.selectors import Cursor, RecordFilters, screening_page
 from screening.records.services import record_screening
@@ -156,6 +157,32 @@ def save_screening(request, api_key, intake: dict) -> HttpResponse:
 def create_screening(request):
     api_key = require_scope(request, Scope.SCREEN)
     intake = valid_intake(request_json(request), client_required=True)
+    return save_screening(request, api_key, intake)
+
+
+FHIR_BODY = {
+    "type": "object",
+    "description": "A FHIR R4 QuestionnaireResponse of the intake questionnaire (linkId = field).",
+    "properties": {"resourceType": {"const": "QuestionnaireResponse"}},
+    "required": ["resourceType"],
+}
+
+
+@router.post(
+    "/fhir/QuestionnaireResponse",
+    response={200: schemas.Created, 201: schemas.Created, 409: schemas.ProblemDetails, **ERRORS},
+    openapi_extra=schemas.json_body(FHIR_BODY, "The QuestionnaireResponse the records export."),
+    summary="Screen a client from a FHIR QuestionnaireResponse and save the record",
+)
+def create_screening_from_fhir(request):
+    api_key = require_scope(request, Scope.SCREEN)
+    try:
+        intake = intake_from_response(request_json(request))
+    except ResponseInvalid as invalid:
+        raise invalid_input(invalid.errors) from None
+    if "client" not in intake:
+        message = "A screening that is saved needs the client group (client.name, ...)."
+        raise invalid_input([{"field": "client", "message": message}])
     return save_screening(request, api_key, intake)
 
 

@@ -94,3 +94,17 @@ class SeenToken(models.Model):
 
     def __str__(self):
         return f"{self.issuer} {self.jti}"
+
+
+class CdsCard(models.Model):
+    """A card the CDS service gave (no client data): feedback on it names its precautions."""
+
+    uuid = models.UUIDField(primary_key=True)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    rules = models.JSONField(default=list)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClinicScopedQuerySet.as_manager()
+
+    def __str__(self):
+        return str(self.uuid)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from .models import FindingCode, Outcome, Override, Screening
+from .models import CardFeedback, FindingCode, Outcome, Override, Screening
 
 WEEKS = 12
 TOP = 10
@@ -90,8 +90,19 @@ def due_for_rescreen(clinic, *, today: datetime.date, most: int = DUE_COUNTED) -
 
 
 def overrides_by_rule(clinic) -> Counter:
+    """Overrides per precaution code: the records' and the CDS Hooks cards that booking systems'
+    users overrode, in one query."""
+    overridden_cards = CardFeedback.objects.for_clinic(clinic).filter(
+        outcome=CardFeedback.Outcome.OVERRIDDEN
+    )
+    codes = (
+        Override.objects.for_clinic(clinic)
+        .values_list("overridden_rules", flat=True)
+        .order_by()
+        .union(overridden_cards.values_list("rules", flat=True).order_by(), all=True)
+    )
     counts = Counter()
-    for rules in Override.objects.for_clinic(clinic).values_list("overridden_rules", flat=True):
+    for rules in codes:
         counts.update(rules)
     return counts
 

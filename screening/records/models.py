@@ -293,3 +293,31 @@ class Override(AppendOnlyRecord):
 
 # Model history of the one editable clinic record: every change to a client is kept.
 register_history(Client)
+
+
+class CardFeedback(AppendOnlyRecord):
+    """What a booking system's user did with a CDS Hooks card: accepted it or overrode it.
+
+    No screening record exists for a CDS Hooks call; overridden cards count beside the records'
+    overrides in the dashboard's "overridden most" list."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        OVERRIDDEN = "overridden", "Overridden"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="card_feedback")
+    created_at = models.DateTimeField(auto_now_add=True)
+    card = models.UUIDField(help_text="The card's uuid, as the CDS service gave it.")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rules = models.JSONField(default=list, help_text="Precaution codes the card was about.")
+    reason_code = models.CharField(max_length=30, blank=True)
+    comment = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "outcome"], name="card_feedback_outcome_idx")]
+        triggers = protect_triggers()
+
+    def __str__(self):
+        return f"Card {self.card} {self.outcome}"

@@ -41,6 +41,9 @@ ROUTES = {
     "records:questionnaire_fhir": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
     # API keys of the clinic (the API itself: tests/api/test_access.py, by key scope).
     "api_keys": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
+    # CDS Hooks discovery and a card's source link are public (no client data).
+    "cds_discovery": {visitor: OK for visitor in [ANON, SUPERUSER, *ROLES]},
+    "cds_precaution": {visitor: OK for visitor in [ANON, SUPERUSER, *ROLES]},
     # Rule administration: rules admins only (the POST-only endpoints are in tests/rules/).
     "rules:versions": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:version": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
@@ -73,6 +76,7 @@ def own_client_id(clinic, user):
 URL_ARGS = {
     "intake:consultation": own_draft_token,
     "records:client_detail": own_client_id,
+    "cds_precaution": lambda clinic, user: ["VITILIGO_FAMILY_HISTORY"],
     "rules:version": lambda clinic, user: [1],
     "rules:vocabulary": lambda clinic, user: [1],
     "rules:rollback": lambda clinic, user: [1],

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -9,7 +11,7 @@ from django.urls import reverse
 from screening import audit
 from screening.audit.models import AuditAction
 from screening.immutable import IMMUTABLE_MODELS, protect_sqlite_tables
-from screening.records.models import RecordChangeRefused, Screening
+from screening.records.models import CardFeedback, RecordChangeRefused, Screening
 from tests.audit.support import amend, override
 from tests.conftest import PASSWORD
 from tests.records.factories import make_screening
@@ -49,6 +51,9 @@ def _row_of(label, clinic, practitioner, records_keeper):
             screening, records_keeper, vitiligo_family_history=False
         ),
         "records.Override": lambda: override(screening, records_keeper),
+        "records.CardFeedback": lambda: CardFeedback.objects.create(
+            clinic=clinic, card=uuid.uuid4(), outcome="overridden", rules=["PREGNANCY"]
+        ),
         "audit.AuditEvent": lambda: audit.log_event(
             AuditAction.VIEWED, user=records_keeper, clinic=clinic, obj=screening
         ),
