@@ -119,7 +119,38 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins: 5 failures for one username from one address lock it for 15 minutes.
+# The client's address: 0 trusted proxies means REMOTE_ADDR; behind N proxies that each append to
+# X-Forwarded-For, the Nth address from the right (screening.accounts.ratelimit.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Rate limits and login throttling share one cache across processes: the database cache unless
+# REDIS_URL names a Redis server (pip install redis).
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "screening_cache",
+        }
+    }
+
+# scope -> (requests, per seconds), for each signed-in user (or address when signed out).
+RATE_LIMITS = {
+    "autosave": (env.int("AUTOSAVE_PER_MINUTE", default=60), 60),
+    "client_search": (env.int("SEARCH_PER_MINUTE", default=30), 60),
+    "csp_report": (20, 60),
+}
+
+# Failed logins: 5 failures for one username from one address lock it for 15 minutes; 30 failures
+# from one address, whatever the usernames, pause sign-in from that address for 15 minutes.
+AXES_CLIENT_IP_CALLABLE = "screening.accounts.ratelimit.client_ip"
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -12,11 +12,7 @@ admin.site.site_title = "Screening admin"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("records/", include("screening.records.urls")),
     path("consultations/", include("screening.intake.urls")),

@@ -2,6 +2,7 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from screening.accounts.models import Clinic, Membership, Role
@@ -34,6 +35,11 @@ def make_member(clinic, role, username=None):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     Membership.objects.create(user=user, clinic=clinic, role=role)
     return user
+
+
+@pytest.fixture(autouse=True)
+def empty_rate_limits():
+    cache.clear()
 
 
 @pytest.fixture

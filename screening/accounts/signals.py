@@ -1,12 +1,25 @@
 import time
 
-from django.contrib.auth.signals import user_logged_in
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from .middleware import LOGIN_AT_KEY
+from .ratelimit import limited
 
 
 @receiver(user_logged_in)
 def stamp_login_time(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT_KEY] = time.time()
+
+
+@receiver(user_login_failed)
+def count_failure_per_address(sender, credentials, request=None, **kwargs):
+    """Failures from one address across every username (axes counts per username and address)."""
+    if request is not None:
+        limited(request, "login_failed", settings.LOGIN_FAILURES_PER_ADDRESS, cooloff_seconds())
+
+
+def cooloff_seconds() -> int:
+    return int(settings.AXES_COOLOFF_TIME * 3600)

@@ -4,6 +4,16 @@ Every view that shows, changes or exports clinic data calls `audit.log(request, 
 event names the object by type and id only: no client data is ever written into the trail.
 """
 
+from screening.accounts.ratelimit import FALLBACK_ADDRESS, client_ip
+
+
+def client_address(request):
+    """The client's address behind the trusted proxies (TRUSTED_PROXY_COUNT), or None."""
+    if request is None:
+        return None
+    address = client_ip(request)
+    return None if address == FALLBACK_ADDRESS else address
+
 
 def log(request, action: str, obj=None, *, username: str = ""):
     """Record that the signed-in user did `action` (an AuditAction value) to `obj`, if given."""
@@ -19,7 +29,7 @@ def log(request, action: str, obj=None, *, username: str = ""):
         user=user,
         clinic=clinic,
         obj=obj,
-        remote_addr=request.META.get("REMOTE_ADDR") if request is not None else None,
+        remote_addr=client_address(request),
         username=username,
     )
 

@@ -1,12 +1,8 @@
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from . import log_event
+from . import client_address, log_event
 from .models import AuditAction
-
-
-def _remote_addr(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 @receiver(user_logged_in)
@@ -16,7 +12,7 @@ def log_login(sender, request, user, **kwargs):
         AuditAction.LOGIN,
         user=user,
         clinic=membership.clinic if membership else None,
-        remote_addr=_remote_addr(request),
+        remote_addr=client_address(request),
     )
 
 
@@ -28,5 +24,5 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
         user=None,
         clinic=None,
         username=str(credentials.get("username", ""))[:150],
-        remote_addr=_remote_addr(request),
+        remote_addr=client_address(request),
     )

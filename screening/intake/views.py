@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
+from screening.accounts.ratelimit import rate_limit
 from screening.records.models import Client
 from screening.records.services import CannotScreen
 
@@ -92,6 +93,7 @@ def consultation(request, token):
 
 @role_required(Role.PRACTITIONER)
 @require_POST
+@rate_limit("autosave")
 def save_answers(request, token):
     """Autosave (JSON for the page's script) and the no-script "Save and continue later"."""
     draft = own_draft(request, token)

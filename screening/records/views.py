@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from screening import audit
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
+from screening.accounts.ratelimit import rate_limit
 from screening.audit.models import AuditAction
 
 from .amendments import corrections_context
@@ -53,6 +54,7 @@ def screening_detail(request, pk):
 
 @role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
+@rate_limit("client_search")
 def client_search_view(request):
     """Find a client: the term is posted, never put in the address, and results are ids only."""
     form = ClientSearchForm(request.POST if request.method == "POST" else None)
@@ -73,6 +75,7 @@ def client_detail(request, pk):
 
 @role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
+@rate_limit("client_search")
 def screening_list(request):
     if request.method == "POST":
         return _store_search(request)

@@ -14,6 +14,7 @@
   var saveUrl = form.getAttribute("data-save-url");
   var status = document.getElementById("save-status");
   var DEBOUNCE_MS = 800;
+  var RETRY_SECONDS = 10;
   var timer = null;
   var dirty = false;
   var saving = false;
@@ -106,6 +107,12 @@
         window.location.assign(data.screening_url);
       });
     }
+    if (response.status === 429) {
+      var wait = parseInt(response.headers.get("Retry-After") || "", 10);
+      var error = new Error("not saved: too many saves");
+      error.retrySeconds = wait > 0 ? wait : RETRY_SECONDS;
+      throw error;
+    }
     if (!response.ok || type.indexOf("application/json") === -1) {
       throw new Error("not saved: " + response.status);
     }
@@ -130,12 +137,19 @@
     setStatus("Saving\u2026");
     request(false)
       .then(handle)
-      .catch(function () {
+      .catch(function (error) {
+        // Keep the answers on the page and try again; a later keystroke saves sooner.
         dirty = true;
+        var seconds = error.retrySeconds || RETRY_SECONDS;
         setStatus(
-          "Not saved: check the connection, or sign in again in another tab. " +
-            "Your answers are still on this page."
+          (error.retrySeconds
+            ? "Not saved (too many saves in a short time), retrying in " + seconds + " seconds. "
+            : "Not saved, retrying in " + seconds + " seconds: check the connection, or sign " +
+              "in again in another tab. ") + "Your answers are still on this page."
         );
+        if (timer === null) {
+          timer = setTimeout(save, seconds * 1000);
+        }
       })
       .then(function () {
         saving = false;
