@@ -111,6 +111,7 @@ OTHER_SKIN = ["keratosis_pilaris", "lichen_planus", "melasma", "seborrhoeic_derm
 
 # What clients type: brands, generics, doses, frequencies, misspellings and the unrecognisable.
 MEDICATION_POOL = [
+    "Lidocaine 5% plaster",
     "Metformin 500 mg twice daily",
     "metformin",
     "Levothyroxine 50mcg",
@@ -193,6 +194,7 @@ MEDICATION_POOL = [
     "propranolol 10mg",
 ]
 TOPICAL_POOL = [
+    "EMLA cream",
     "CeraVe moisturising cream",
     "Cetaphil gentle cleanser",
     "sunscreen SPF 50",
@@ -313,7 +315,7 @@ def generate(rng: random.Random) -> dict:
             for name in some(TOPICAL_POOL, 0.8)
         ],
         "allergies": some(ALLERGIES, 0.08, most=2),
-        "allergy_details": "rash" if chance(0.05) else "",
+        "allergy_details": rng.choice(ALLERGY_TEXTS) if chance(0.05) else "",
         "recent_procedures": [
             {
                 "type": rng.choice(list(PROCEDURES)),
@@ -325,6 +327,15 @@ def generate(rng: random.Random) -> dict:
     }
 
 
+ALLERGY_TEXTS = [
+    "rash",
+    "hay fever",
+    "hives after EMLA numbing cream",
+    "reacts to nickel earrings",
+    "latex gloves",
+]
+# PRECAUTIONS.md section 0 rule 9: free text naming these counts as ticking the allergy.
+TEXT_ALLERGENS = frozenset({"topical_anaesthetic", "nickel_or_metal", "latex"})
 ALLERGY_OTHER = frozenset(
     {
         "latex",
@@ -365,7 +376,9 @@ def floor_decide(intake: dict, vocabulary: MedicationVocabulary) -> tuple[str, l
     areas = intake["treatment_areas"]
     autoimmune = intake["autoimmune_conditions"]
     other_skin = intake["other_skin_conditions"]
-    allergies = intake["allergies"]
+    allergies = set(intake["allergies"]) | (TEXT_ALLERGENS & classes)
+    if intake["allergy_details"]:
+        allergies |= TEXT_ALLERGENS & vocabulary.named_classes(intake["allergy_details"])
     goal = intake["treatment_goal"]
     diabetes = intake["diabetes"]
     infections = intake["active_infections"]

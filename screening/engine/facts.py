@@ -7,9 +7,20 @@ from dataclasses import dataclass
 
 from .compiler import CompiledTest
 from .decision import json_copy
+from .schema import INTAKE_FIELDS
 from .vocabulary import MedicationMatch, MedicationVocabulary
 
 NO_CLASSES: tuple[str, ...] = ()
+
+# PRECAUTIONS.md section 0 rule 9: a vocabulary class whose code is an answer of `allergies`
+# (topical_anaesthetic, nickel_or_metal, latex, ...) is read from free text as that answer ticked.
+TEXT_ANSWER_FIELD = "allergies"
+TEXT_ANSWERS = frozenset(value for value, _ in INTAKE_FIELDS[TEXT_ANSWER_FIELD].choices)
+
+
+def text_answer_codes(vocabulary: MedicationVocabulary) -> frozenset[str]:
+    """The vocabulary's classes that stand for an `allergies` answer when named in free text."""
+    return vocabulary.class_codes & TEXT_ANSWERS
 
 
 @dataclass(slots=True)  # not frozen: built on every evaluation, and frozen init costs 3x more
@@ -30,9 +41,13 @@ class Facts:
     recognised: list[MedicationMatch]
     unrecognised_medications: list[str]
     unrecognised_products: list[str]
+    # Answers of `allergies` read from free text: answer -> the (field, value) it was read from.
+    read_from_text: dict[str, list[tuple[str, object]]] | None = None
 
 
-def prepare_facts(intake: dict, vocabulary: MedicationVocabulary) -> Facts:
+def prepare_facts(
+    intake: dict, vocabulary: MedicationVocabulary, text_codes: frozenset[str] = frozenset()
+) -> Facts:
     """The facts of a validated intake (see ``validate_intake``).
 
     This runs on every evaluation, so it builds as little as it can, in one pass over the
@@ -78,7 +93,7 @@ def prepare_facts(intake: dict, vocabulary: MedicationVocabulary) -> Facts:
             in_area = True
             break
     values["any_infection_in_area"] = in_area
-    return Facts(
+    facts = Facts(
         intake,
         values,
         medication_matches,
@@ -87,6 +102,42 @@ def prepare_facts(intake: dict, vocabulary: MedicationVocabulary) -> Facts:
         unrecognised_medications,
         unrecognised_products,
     )
+    if text_codes and (
+        intake["allergy_details"]
+        or not text_codes.isdisjoint(medication_classes)
+        or not text_codes.isdisjoint(product_classes)
+    ):
+        _read_answers_from_text(facts, vocabulary, text_codes)
+    return facts
+
+
+def _read_answers_from_text(
+    facts: Facts, vocabulary: MedicationVocabulary, text_codes: frozenset[str]
+) -> None:
+    """Tick the `allergies` answers that free text names (rule 9), remembering where from."""
+    intake = facts.intake
+    read: dict[str, list[tuple[str, object]]] = {}
+
+    def note(codes, field, value):
+        for code in text_codes.intersection(codes):
+            read.setdefault(code, []).append((field, value))
+
+    details = intake["allergy_details"]
+    if details:
+        note(vocabulary.named_classes(details), "allergy_details", details)
+    for text, found in zip(intake["medications"], facts.medication_matches, strict=True):
+        if found is not None:
+            note(found.classes, "medications", text)
+    for item, found in zip(intake["topical_products"], facts.topical_matches, strict=True):
+        if found is not None:
+            note(found.classes, "topical_products", item)
+    if not read:
+        return
+    ticked = intake[TEXT_ANSWER_FIELD]
+    added = [code for code in sorted(read) if code not in ticked]
+    if added:
+        facts.values[TEXT_ANSWER_FIELD] = [*ticked, *added]
+    facts.read_from_text = read
 
 
 def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
@@ -107,7 +158,11 @@ def because(tests: Iterable[CompiledTest], facts: Facts) -> list[dict]:
     """
     intake = facts.intake
     merged: dict[str, object] = {}
+    read_from_text: list[dict] = []
     for test in tests:
+        if facts.read_from_text and _only_read_from_text(test, intake):
+            _explain_text(test, facts, read_from_text)
+            continue
         if test.plain:
             field = test.field
             if field not in merged:  # the common case: one answer, copied as it is
@@ -125,7 +180,42 @@ def because(tests: Iterable[CompiledTest], facts: Facts) -> list[dict]:
                 for item in value:
                     if item not in known:
                         known.append(json_copy(item))
-    return [{"field": field, "value": value} for field, value in merged.items()]
+    found = [{"field": field, "value": value} for field, value in merged.items()]
+    return found + read_from_text if read_from_text else found
+
+
+def _only_read_from_text(test: CompiledTest, intake: dict) -> bool:
+    """Whether a true test of `allergies` is false on the ticked answers alone."""
+    return test.field == TEXT_ANSWER_FIELD and not test.check(
+        {TEXT_ANSWER_FIELD: intake[TEXT_ANSWER_FIELD]}
+    )
+
+
+def _explain_text(test: CompiledTest, facts: Facts, entries: list[dict]) -> None:
+    """The free text behind an `allergies` test that only the answers read from text make true."""
+    read = facts.read_from_text or {}
+    if test.op == "contains":
+        codes = [test.value] if test.value in read else []
+    elif test.op in ("contains_any", "contains_all"):
+        codes = [code for code in test.value if code in read]
+    else:
+        codes = sorted(read)
+    by_field: dict[str, dict] = {}
+    for code in codes:
+        for field, value in read[code]:
+            entry = by_field.get(field)
+            if entry is None:
+                entry = next((e for e in entries if e["field"] == field), None)
+            if entry is None:
+                kind = field == "allergy_details"
+                entry = {"field": field, "value": value if kind else [], "read_from_text": True}
+                entry["read_as"] = {"field": TEXT_ANSWER_FIELD, "value": []}
+                entries.append(entry)
+            by_field[field] = entry
+            if field != "allergy_details" and value not in entry["value"]:
+                entry["value"].append(json_copy(value))
+            if code not in entry["read_as"]["value"]:
+                entry["read_as"]["value"].append(code)
 
 
 _SCALARS = frozenset({bool, int, float, str, type(None)})

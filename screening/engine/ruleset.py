@@ -26,7 +26,7 @@ from .compiler import (
     true_tests,
 )
 from .decision import OUTCOME_OF_ACTION, SEVERITY, decision_json, finding_template, json_copy
-from .facts import Facts, because, matching_items, prepare_facts
+from .facts import Facts, because, matching_items, prepare_facts, text_answer_codes
 from .rules import ACTIONS, RuleProblem, RuleSpec, validate_rule
 from .vocabulary import MedicationVocabulary
 from .waits import wait_from_days_ago, wait_from_months_ago, wait_from_today
@@ -144,6 +144,8 @@ class CompiledRuleSet:
     _by_member: tuple[tuple[str, dict[object, tuple[_Entry, ...]]], ...] = dataclasses.field(
         init=False, repr=False, compare=False
     )
+    # The vocabulary classes read from free text as `allergies` answers (PRECAUTIONS.md 0.9).
+    _text_codes: frozenset[str] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         unguarded: list[_Entry] = []
@@ -167,6 +169,7 @@ class CompiledRuleSet:
         object.__setattr__(self, "_true_field_values", _getter(tuple(by_true_field)))
         object.__setattr__(self, "_by_answer", _frozen_tables(by_value["answer"]))
         object.__setattr__(self, "_by_member", _frozen_tables(by_value["member"]))
+        object.__setattr__(self, "_text_codes", text_answer_codes(self.vocabulary))
 
     def _fired(self, values: dict) -> dict[int, CompiledRule]:
         """The rules whose condition holds, by their index in the rule set."""
@@ -193,7 +196,7 @@ class CompiledRuleSet:
         The intake must be the output of ``validate_intake``: evaluation trusts its shape and never
         raises on a valid intake. The JSON is new on every call and shares nothing with the intake.
         """
-        facts = prepare_facts(intake, self.vocabulary)
+        facts = prepare_facts(intake, self.vocabulary, self._text_codes)
         fired = self._fired(facts.values)
         # In rule-set order, so findings that sort alike keep the order of their rules.
         findings = [fired[index].finding(facts, on) for index in sorted(fired)]
@@ -212,7 +215,8 @@ class CompiledRuleSet:
         the same facts and compiled conditions as ``evaluate``, none of the findings' texts,
         ``because`` or waits. ``on`` is kept so both take the same arguments.
         """
-        fired = self._fired(prepare_facts(intake, self.vocabulary).values)
+        facts = prepare_facts(intake, self.vocabulary, self._text_codes)
+        fired = self._fired(facts.values)
         if not fired:
             return FiredCodes("proceed", ())
         specs = [rule.spec for rule in fired.values()]

@@ -81,6 +81,7 @@ class MedicationVocabulary:
     _single_words: tuple = field(init=False, repr=False, compare=False)
     _longest_phrase: int = field(init=False, repr=False, compare=False)
     _match: object = field(init=False, repr=False, compare=False)
+    _named: object = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "classes", tuple(self.classes))
@@ -96,6 +97,7 @@ class MedicationVocabulary:
         )
         # lru_cache is thread-safe and bounded: the same names repeat across many intakes.
         object.__setattr__(self, "_match", functools.lru_cache(MATCH_CACHE_SIZE)(self._match_text))
+        object.__setattr__(self, "_named", functools.lru_cache(MATCH_CACHE_SIZE)(self._named_in))
 
     @classmethod
     def from_dict(cls, data: dict) -> MedicationVocabulary:
@@ -132,6 +134,18 @@ class MedicationVocabulary:
     def match(self, text: str) -> MedicationMatch | None:
         """The drugs named in an entered text, or None when nothing is recognised."""
         return self._match(text)
+
+    def named_classes(self, text: str) -> frozenset[str]:
+        """The classes of the names a sentence contains word for word ("hives after EMLA cream").
+
+        For prose such as ``allergy_details``: exact names only, as a misspelling guessed in a
+        sentence would too often be an ordinary word.
+        """
+        return self._named(text)
+
+    def _named_in(self, text: str) -> frozenset[str]:
+        found, _ = _exact_matches(normalised_words(text), self._index, self._longest_phrase)
+        return frozenset(code for entry in found.values() for code in entry.classes)
 
     def _match_text(self, text: str) -> MedicationMatch | None:
         words = normalised_words(text)

@@ -46,15 +46,25 @@ def item_text(field: str, item) -> str:
     return ", ".join(parts)
 
 
+def present_reason(because: dict) -> dict:
+    """One answer behind a finding; free text read as an answer says what it was read as."""
+    reason = {
+        "label": field_label(because["field"]),
+        "answer": answer_text(because["field"], because["value"]),
+    }
+    read_as = because.get("read_as")
+    if because.get("read_from_text") and isinstance(read_as, dict):
+        field = read_as.get("field", "")
+        reason["read_as"] = f"{field_label(field)}: {answer_text(field, read_as.get('value', []))}"
+    return reason
+
+
 def present_finding(finding: dict, screened_on: datetime.date) -> dict:
     days = finding.get("rescreen_after_days")
     return {
         **finding,
         "action_word": ACTION_DISPLAY.get(finding["action"], finding["action"]),
-        "reasons": [
-            {"label": field_label(b["field"]), "answer": answer_text(b["field"], b["value"])}
-            for b in finding.get("because", [])
-        ],
+        "reasons": [present_reason(b) for b in finding.get("because", [])],
         "rescreen_on": screened_on + datetime.timedelta(days=days) if days else None,
     }
 

@@ -105,3 +105,21 @@ def test_it_prints_on_a4_with_the_clinic_name_and_no_navigation(client, clinic, 
     stylesheet = (Path(settings.BASE_DIR) / "static/css/records-print.css").read_text()
     assert "size: A4" in stylesheet
     assert "header, footer, nav" in stylesheet
+
+
+def test_it_says_when_an_allergy_was_read_from_the_text(client, clinic, practitioner):
+    screening = screening_at(
+        START,
+        clinic=clinic,
+        practitioner=practitioner,
+        allergies=[],
+        allergy_details="hives after EMLA <b>numbing</b> cream",
+    )
+    client.force_login(practitioner)
+
+    html = detail(client, screening)
+
+    assert screening.outcome == "refer"
+    assert "ALLERGY_TOPICAL_ANAESTHETIC" in html
+    assert "hives after EMLA &lt;b&gt;numbing&lt;/b&gt; cream" in html
+    assert "read from the text as “Allergies: Topical anaesthetic (numbing cream)”" in html
