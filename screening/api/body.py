@@ -1,31 +1,9 @@
 """Reading a request's JSON body: through the project's one JSON reader, so junk is a 422."""
 
 from screening import engine
+from screening.engine.cleaning import InputProblem, read_json
 
 from .problems import Problem, invalid_input
-
-try:
-    from screening.engine.cleaning import InputProblem, read_json
-except ImportError:  # pragma: no cover - until the input-core helper lands the shared reader
-    import json
-
-    class InputProblem(ValueError):
-        def __init__(self, field, message):
-            super().__init__(message)
-            self.field, self.message = field, message
-
-    def read_json(data, field, *, max_bytes=1_000_000, max_depth=50):
-        if len(data) > max_bytes:
-            raise InputProblem(field, f"{field} is larger than {max_bytes} bytes.")
-        try:
-            value = json.loads(data)
-            text = json.dumps(value, ensure_ascii=False)
-            text.encode("utf-8")
-        except (ValueError, RecursionError) as error:
-            raise InputProblem(field, f"{field} is not valid JSON ({error}).") from None
-        if "\\u0000" in text or "\x00" in text:
-            raise InputProblem(field, f"{field} holds a NUL character, which no answer may hold.")
-        return value
 
 
 def request_json(request, field: str = "body") -> object:

@@ -94,3 +94,13 @@ def test_another_clinics_key_cannot_be_revoked(client, records_keeper, other_cli
     response = client.post(reverse("api_key_revoke", args=[ApiKey.objects.get().pk]))
     assert response.status_code == 404
     assert ApiKey.objects.get().revoked_at is None
+
+
+@pytest.mark.django_db
+def test_the_admin_registers_cds_clients(client, clinic):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(root)
+    assert client.get("/admin/api/cdsclient/add/").status_code == 200
+    assert client.get("/admin/api/apikey/").status_code == 200
