@@ -29,6 +29,7 @@ IMMUTABLE_MODELS = (
     "records.Override",
     "records.CardFeedback",
     "audit.AuditEvent",
+    "audit.AuditLink",
 )
 
 TRIGGER_NAME = "refuse_update_delete"

@@ -32,6 +32,9 @@ class AuditEventQuerySet(ClinicScopedQuerySet):
     def delete(self):
         raise AuditChangeRefused("The audit trail cannot be deleted.")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        raise AuditChangeRefused("Audit events are written one at a time, each into the chain.")
+
     def for_object(self, obj):
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
@@ -84,7 +87,46 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditChangeRefused("The audit trail cannot be changed.")
-        super().save(*args, **kwargs)
+        from .chain import append  # every event is written into its clinic's chain
+
+        append(self, lambda: super(AuditEvent, self).save(*args, **kwargs))
 
     def delete(self, *args, **kwargs):
         raise AuditChangeRefused("The audit trail cannot be deleted.")
+
+
+class ChainHead(models.Model):
+    """The newest link of one chain: a clinic's events, or (chain 0) events without a clinic.
+
+    Its row is locked while an event of the chain is written, which orders that clinic's events
+    and no other's. It is the one table of the trail that is updated.
+    """
+
+    chain = models.BigIntegerField(primary_key=True, help_text="The clinic's id; 0 for none.")
+    length = models.PositiveBigIntegerField(default=0)
+    last_event_id = models.BigIntegerField(null=True)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return f"Chain {self.chain}: {self.length} events"
+
+
+class AuditLink(models.Model):
+    """An event's place in its chain: written with the event, never changed (see chain.py)."""
+
+    event = models.OneToOneField(
+        AuditEvent, primary_key=True, on_delete=models.PROTECT, related_name="link"
+    )
+    chain = models.BigIntegerField()
+    position = models.PositiveBigIntegerField(help_text="1 for the chain's first event.")
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "position"], name="audit_link_position"),
+        ]
+        triggers = protect_triggers()
+
+    def __str__(self):
+        return f"Event {self.event_id}: {self.chain}/{self.position}"

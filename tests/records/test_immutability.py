@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from screening import audit
@@ -57,6 +57,11 @@ def _row_of(label, clinic, practitioner, records_keeper):
         "audit.AuditEvent": lambda: audit.log_event(
             AuditAction.VIEWED, user=records_keeper, clinic=clinic, obj=screening
         ),
+        "audit.AuditLink": lambda: (
+            audit.log_event(
+                AuditAction.VIEWED, user=records_keeper, clinic=clinic, obj=screening
+            ).link
+        ),
     }
     return rows[label]()
 
@@ -87,11 +92,13 @@ def test_the_database_refuses_to_update_or_delete_a_row(
     table = connection.ops.quote_name(model._meta.db_table)
     before = model._base_manager.filter(pk=row.pk).values().get()
 
-    update = f"UPDATE {table} SET clinic_id = %s WHERE id = %s"  # noqa: S608 (a model's table)
-    delete = f"DELETE FROM {table} WHERE id = %s"  # noqa: S608
-    _refused(_raw(update, clinic.pk, row.pk))
+    column = connection.ops.quote_name(model._meta.pk.column)
+    update = f"UPDATE {table} SET {column} = {column} WHERE {column} = %s"  # noqa: S608
+    delete = f"DELETE FROM {table} WHERE {column} = %s"  # noqa: S608 (a model's table)
+    _refused(_raw(update, row.pk))
     _refused(_raw(delete, row.pk))
-    _refused(lambda: model._base_manager.filter(pk=row.pk).update(clinic=clinic))
+    name = model._meta.pk.name
+    _refused(lambda: model._base_manager.filter(pk=row.pk).update(**{name: F(name)}))
     # A hand-built queryset's delete, past the model's guards and on_delete=PROTECT.
     _refused(lambda: QuerySet(model).filter(pk=row.pk)._raw_delete(connection.alias))
 
