@@ -145,6 +145,8 @@ RATE_LIMITS = {
     "autosave": (env.int("AUTOSAVE_PER_MINUTE", default=60), 60),
     "client_search": (env.int("SEARCH_PER_MINUTE", default=30), 60),
     "csp_report": (20, 60),
+    # Per API key, or per CDS client signing its calls.
+    "api": (env.int("API_PER_MINUTE", default=600), 60),
 }
 
 # Failed logins: 5 failures for one username from one address lock it for 15 minutes; 30 failures

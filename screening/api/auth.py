@@ -23,7 +23,7 @@ class ApiKeyAuth(HttpBearer):
         api_key = key_for(token)
         if api_key is None:
             return None
-        if over_rate_limit(api_key):
+        if over_rate_limit(f"key:{api_key.prefix}"):
             raise Problem(429, "This key made too many requests; try again in a minute.")
         request.api_key = api_key
         return api_key

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .auth import bearer_token
-from .keys import KEY_START, RATE_LIMIT, RATE_PERIOD, key_for, limited
+from .keys import KEY_START, key_for, over_rate_limit
 from .models import CdsClient, Scope, SeenToken
 from .problems import Problem
 
@@ -40,7 +40,7 @@ def caller(request) -> Caller:
             found = Caller(client.clinic, None, f"cds:{client.issuer}"[:150], f"cds:{client.pk}")
     if found is None:
         raise Problem(401, "Send a clinic API key, or a JWT signed by a registered CDS client.")
-    if limited(found.limit_key, "cds", RATE_LIMIT, RATE_PERIOD):
+    if over_rate_limit(found.limit_key):
         raise Problem(429, "Too many requests from this caller; try again in a minute.")
     return found
 

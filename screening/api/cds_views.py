@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from screening import audit, engine
+from screening.audit import client_address
 from screening.audit.models import AuditAction
 from screening.records.fhir import QUESTIONNAIRE_URL, QUESTIONNAIRE_VERSION
 from screening.records.fhir_in import ResponseInvalid, intake_from_response
@@ -147,7 +148,7 @@ def service(request):
             user=who.user,
             username=who.name,
             clinic=who.clinic,
-            remote_addr=request.META.get("REMOTE_ADDR"),
+            remote_addr=client_address(request),
         )
     return json_response({"cards": [card for card, _ in made]})
 
@@ -215,7 +216,7 @@ def feedback(request):
                 username=who.name,
                 clinic=who.clinic,
                 obj=row,
-                remote_addr=request.META.get("REMOTE_ADDR"),
+                remote_addr=client_address(request),
             )
     return json_response({})
 

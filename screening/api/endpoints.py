@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Router
 
 from screening import audit, engine
+from screening.audit import client_address
 from screening.audit.models import AuditAction
 from screening.records.amendments import current_version
 from screening.records.fhir_in import ResponseInvalid, intake_from_response
@@ -36,7 +37,7 @@ def json_response(data, status: int = 200) -> HttpResponse:
 
 
 def remote_addr(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 def rule_set_for(version: int | None):

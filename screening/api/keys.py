@@ -5,19 +5,18 @@ import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from screening import audit
+from screening.accounts.ratelimit import limited
 from screening.audit.models import AuditAction
 
 from .models import ApiKey, Scope
 
 KEY_START = "msk_"
-# Requests per key per minute; beyond it 429 until the minute ends.
-RATE_LIMIT, RATE_PERIOD = 600, 60
 # last_used_at is written at most once a minute per key: a write per request would halve throughput.
 LAST_USED_EVERY = 60
 
@@ -93,21 +92,7 @@ def mark_used(api_key: ApiKey) -> None:
         api_key.last_used_at = now
 
 
-def limited(scope_key: str, scope: str, limit: int, per_seconds: int) -> bool:
-    """True once `scope_key` has made more than `limit` calls in this window of `per_seconds`.
-
-    The interface of screening/accounts/ratelimit.py `limited`; switch to it once it lands.
-    """
-    window = int(timezone.now().timestamp()) // per_seconds
-    name = f"ratelimit:{scope}:{scope_key}:{window}"
-    cache.add(name, 0, per_seconds + 1)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, per_seconds + 1)
-        count = 1
-    return count > limit
-
-
-def over_rate_limit(api_key: ApiKey) -> bool:
-    return limited(api_key.prefix, "api-key", RATE_LIMIT, RATE_PERIOD)
+def over_rate_limit(caller_key: str) -> bool:
+    """Count a call of `caller_key` (a key or a CDS client); True once over RATE_LIMITS["api"]."""
+    limit, per_seconds = settings.RATE_LIMITS["api"]
+    return limited(caller_key, "api", limit, per_seconds)

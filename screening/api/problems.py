@@ -4,6 +4,8 @@ import json
 
 from django.http import HttpResponse
 
+from screening.accounts.ratelimit import retry_after
+
 PROBLEM = "application/problem+json"
 TITLES = {
     400: "Bad request",
@@ -34,6 +36,8 @@ def problem_response(status: int, detail: str = "", errors: list[dict] | None = 
     response = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM)
     if status == 401:
         response["WWW-Authenticate"] = "Bearer"
+    if status == 429:
+        response["Retry-After"] = str(retry_after(60))
     return response
 
 

@@ -62,3 +62,16 @@ def test_a_screening_saved_by_a_key_belongs_to_its_clinic(client, clinic, other_
     _, key_a = new_key(clinic)
     assert_problem(call(client, "get", f"/api/v1/screenings/{created['id']}", key_a), 404)
     assert call(client, "get", f"/api/v1/screenings/{created['id']}", key_b).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_key_over_its_rate_limit_gets_429_and_others_do_not(client, clinic, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": (2, 60)}
+    _, busy = new_key(clinic)
+    _, quiet = new_key(clinic)
+    statuses = [call(client, "get", "/api/v1/screenings", busy).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    response = call(client, "get", "/api/v1/screenings", busy)
+    assert_problem(response, 429)
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert call(client, "get", "/api/v1/screenings", quiet).status_code == 200
