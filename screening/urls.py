@@ -6,13 +6,18 @@ from screening.accounts import views as account_views
 from screening.api import cds_views
 from screening.api import views as api_views
 from screening.api.api import api_urls
+from screening.forms import SignInForm
 
 admin.site.site_header = "Microneedling screening: administration"
 admin.site.site_title = "Screening admin"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        account_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("records/", include("screening.records.urls")),
     path("consultations/", include("screening.intake.urls")),

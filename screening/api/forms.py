@@ -1,9 +1,11 @@
 from django import forms
 
+from screening.forms import CleanTextForm
+
 from .models import Scope
 
 
-class NewKeyForm(forms.Form):
+class NewKeyForm(CleanTextForm):
     label = forms.CharField(
         max_length=100, help_text="Which system will use the key, e.g. booking-system."
     )

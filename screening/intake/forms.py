@@ -15,7 +15,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from screening.engine import INTAKE_FIELDS, IntakeInvalid, field_label, validate_intake
+from screening.engine import (
+    INTAKE_FIELDS,
+    IntakeInvalid,
+    field_label,
+    text_problem,
+    validate_intake,
+)
+from screening.forms import CleanTextForm
 
 from .questions import (
     FITZPATRICK,
@@ -51,6 +58,26 @@ def raw_answers(post) -> dict[str, list[str]]:
         for name in FIELD_NAMES
         if name in post
     }
+
+
+def checked_answers(post, stored: dict) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """`raw_answers`, and why each answer that cannot be stored was refused (by field name).
+
+    A refused answer (a NUL character, say) keeps its stored value, so the draft stays one that
+    can be saved and screened, and every other answer is still kept.
+    """
+    data = raw_answers(post)
+    refused = {}
+    for name, values in list(data.items()):
+        problem = next(filter(None, map(text_problem, values)), None)
+        if problem is None:
+            continue
+        refused[name] = f"{name} {problem}"
+        if name in stored:
+            data[name] = stored[name]
+        else:
+            del data[name]
+    return data, refused
 
 
 def answers_as_post(data: dict) -> MultiValueDict:
@@ -101,7 +128,7 @@ def _row_field(rows: Rows, column: str, name: str) -> forms.Field:
     return whole_number("How many days ago?", name)
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CleanTextForm):
     # 1. Client and treatment
     client_name = text("Client's full name", "Client's name", missing="enter the client's name.")
     client_date_of_birth = named(

@@ -13,7 +13,7 @@ from screening.accounts.ratelimit import rate_limit
 from screening.records.models import Client
 from screening.records.services import CannotScreen
 
-from .forms import IntakeForm, answers_as_post, initial_from, raw_answers
+from .forms import IntakeForm, answers_as_post, checked_answers, initial_from
 from .models import Draft
 from .services import screen_draft
 
@@ -63,7 +63,8 @@ def consultation(request, token):
     if draft.screening_id is not None:
         return to_screening(draft)
     if request.method == "POST":
-        if not draft.store(raw_answers(request.POST)):  # kept first: nothing typed is lost
+        answers, _refused = checked_answers(request.POST, draft.data)  # the form says why
+        if not draft.store(answers):  # kept first: nothing typed is lost
             return to_screening(draft)
         form = IntakeForm(request.POST)
         if form.is_valid():
@@ -98,7 +99,8 @@ def save_answers(request, token):
     """Autosave (JSON for the page's script) and the no-script "Save and continue later"."""
     draft = own_draft(request, token)
     wants_json = "application/json" in request.headers.get("Accept", "")
-    if draft.screening_id is not None or not draft.store(raw_answers(request.POST)):
+    answers, refused = checked_answers(request.POST, draft.data)
+    if draft.screening_id is not None or not draft.store(answers):
         if wants_json:
             screening_url = reverse("records:screening_detail", args=[draft.screening_id])
             return JsonResponse({"screening_url": screening_url}, status=409)
@@ -111,7 +113,10 @@ def save_answers(request, token):
                 "saved_at": saved_at.isoformat(),
                 "saved_at_display": f"{saved_at:%H:%M}",
                 "sections": sections,
+                "errors": {name: [message] for name, message in refused.items()},
             }
         )
+    for message in refused.values():
+        messages.error(request, f"Not saved: {message}")
     messages.success(request, f"Saved at {saved_at:%H:%M}. Open it again from your home page.")
     return redirect(draft)

@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 
 from screening import engine
 from screening.accounts.models import Role
+from screening.forms import CleanTextForm
 
 from .models import Outcome
 
 
-class ClientSearchForm(forms.Form):
+class ClientSearchForm(CleanTextForm):
     q = forms.CharField(
         label="Name or reference",
         max_length=200,
@@ -22,7 +23,7 @@ class ClientSearchForm(forms.Form):
     )
 
 
-class RecordSearchForm(forms.Form):
+class RecordSearchForm(CleanTextForm):
     q = forms.CharField(label="Name or reference", max_length=200, required=False)
     date_of_birth = forms.DateField(
         label="Date of birth",
@@ -39,7 +40,7 @@ class RecordSearchForm(forms.Form):
         return cleaned
 
 
-class RecordFilterForm(forms.Form):
+class RecordFilterForm(CleanTextForm):
     """The list's filters: none of them is client data, so they travel in the query string."""
 
     outcome = forms.ChoiceField(

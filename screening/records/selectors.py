@@ -79,14 +79,15 @@ class Cursor:
         if not text:
             return None
         stamp, _, number = text.partition("~")
+        if not (number.isascii() and number.isdigit() and len(number) <= 18):
+            return None
         try:
             created_at = datetime.datetime.fromisoformat(stamp)
-            pk = int(number)
-        except ValueError:
+            # In UTC, as the database compares it: an offset can push a date out of range.
+            created_at = created_at.astimezone(datetime.UTC) if created_at.tzinfo else None
+        except (ValueError, OverflowError):
             return None
-        if created_at.tzinfo is None:
-            return None
-        return cls(created_at, pk)
+        return cls(created_at, int(number)) if created_at else None
 
     @classmethod
     def of(cls, screening: Screening) -> Cursor:

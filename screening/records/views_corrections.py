@@ -12,6 +12,7 @@ from screening import audit, engine
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
 from screening.audit.models import AuditAction
+from screening.forms import CleanTextForm, json_from_field
 from screening.rules.services import NoPublishedRuleSet
 
 from .amendments import amendment_record, current_version, editable_answers, override_record
@@ -21,7 +22,7 @@ from .presentation import OUTCOME_DISPLAY
 RECORD_READERS = (Role.PRACTITIONER, Role.RECORDS_KEEPER)
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(CleanTextForm):
     reason = forms.CharField(
         label="Reason for the correction",
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
@@ -41,13 +42,7 @@ class AmendmentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_answers(self):
-        try:
-            answers = json.loads(self.cleaned_data["answers"])
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                f"answers is not valid JSON: {error.msg} at line {error.lineno}, "
-                f"column {error.colno}."
-            ) from error
+        answers = json_from_field(self.cleaned_data["answers"], "answers")
         if isinstance(answers, dict) and "client" in answers:
             raise forms.ValidationError(
                 "client cannot be corrected here: change the client's details on the client record."
@@ -61,7 +56,7 @@ class AmendmentForm(forms.Form):
         return valid
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(CleanTextForm):
     outcome = forms.ChoiceField(
         label="Outcome decided by the clinician",
         choices=Outcome.choices,

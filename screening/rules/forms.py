@@ -9,6 +9,7 @@ from django import forms
 
 from screening import engine
 from screening.engine.wording import did_you_mean, sentence
+from screening.forms import CleanTextForm, json_from_field
 
 from .models import Action, MedicationName, Outcome, Scenario
 
@@ -27,7 +28,7 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9 .'\-]*")
 CLASS_CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
-class RuleForm(forms.Form):
+class RuleForm(CleanTextForm):
     code = forms.CharField(max_length=64, help_text="The precaution code, e.g. PSORIASIS.")
     action = forms.ChoiceField(choices=Action.choices)
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
@@ -71,13 +72,9 @@ class RuleForm(forms.Form):
         if "condition" not in data:
             return data
         try:
-            condition = json.loads(data["condition"])
-        except json.JSONDecodeError as error:
-            message = (
-                f"The condition is not valid JSON: {error.msg} "
-                f"(line {error.lineno}, column {error.colno})."
-            )
-            self.add_error("condition", message)
+            condition = json_from_field(data["condition"], "condition")
+        except forms.ValidationError as error:
+            self.add_error("condition", error)
             return data
         data["condition_json"] = condition
         for problem in engine.validate_rule(
@@ -133,7 +130,7 @@ def rule_initial(rule) -> dict:
     }
 
 
-class MedicationNameForm(forms.Form):
+class MedicationNameForm(CleanTextForm):
     name = forms.CharField(max_length=200, help_text="Lower case: a generic, brand or misspelling.")
     generic = forms.CharField(max_length=200, help_text="The generic name, lower case.")
     classes = forms.MultipleChoiceField(
@@ -168,7 +165,7 @@ class MedicationNameForm(forms.Form):
         return self._lower("generic")
 
 
-class MedicationClassForm(forms.Form):
+class MedicationClassForm(CleanTextForm):
     code = forms.CharField(
         max_length=64, help_text="Lower case and _, as rules name it: e.g. gold_compound."
     )
@@ -201,7 +198,7 @@ class MedicationClassForm(forms.Form):
         return precaution
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(CleanTextForm):
     """A scenario: a complete intake and what the rules must make of it before a publish."""
 
     name = forms.CharField(
@@ -247,13 +244,7 @@ class ScenarioForm(forms.Form):
         return name
 
     def clean_intake(self):
-        try:
-            intake = json.loads(self.cleaned_data["intake"])
-        except json.JSONDecodeError as error:
-            where = f"line {error.lineno}, column {error.colno}"
-            raise forms.ValidationError(
-                f"intake is not valid JSON: {error.msg} ({where})."
-            ) from error
+        intake = json_from_field(self.cleaned_data["intake"], "intake")
         try:
             engine.validate_intake(intake)
         except engine.IntakeInvalid as invalid:

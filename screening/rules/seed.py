@@ -17,45 +17,55 @@ def read_fixture(name):
 def create_rule_set(models, *, version, rules, vocabulary, status, note="", **extra):
     """Create rule set `version` with its rules and vocabulary; return it."""
     rule_set = models.RuleSet.objects.create(version=version, status=status, note=note, **extra)
+    models.Rule.objects.bulk_create(
+        rule_row(models, rule_set, position, rule) for position, rule in enumerate(rules)
+    )
+    models.MedicationClass.objects.bulk_create(
+        class_row(models, rule_set, item) for item in vocabulary["classes"]
+    )
+    models.MedicationName.objects.bulk_create(
+        name_row(models, rule_set, item) for item in vocabulary["names"]
+    )
+    return rule_set
+
+
+def rule_row(models, rule_set, position, rule):
+    """The (unsaved) Rule of one rule of the JSON."""
     # The data migration of v1 runs before rules had keys.
     fields = {f.name for f in models.Rule._meta.get_fields()}
     has_keys = "key" in fields
     has_units = "wait_unit" in fields  # added by migration 0006
-    models.Rule.objects.bulk_create(
-        models.Rule(
-            rule_set=rule_set,
-            position=position,
-            code=rule["code"],
-            action=rule["action"],
-            message=rule["message"],
-            client_message=rule["client_message"],
-            wait_days=rule.get("wait_days"),
-            **({"wait_unit": rule.get("wait_unit", "days")} if has_units else {}),
-            wait_from=rule.get("wait_from") or "",
-            source=rule["source"],
-            source_section=rule.get("source_section", ""),
-            condition=rule["condition"],
-            reviewed_on=rule.get("reviewed_on"),
-            **({"key": rule.get("key") or uuid.uuid4()} if has_keys else {}),
-        )
-        for position, rule in enumerate(rules)
+    return models.Rule(
+        rule_set=rule_set,
+        position=position,
+        code=rule["code"],
+        action=rule["action"],
+        message=rule["message"],
+        client_message=rule["client_message"],
+        wait_days=rule.get("wait_days"),
+        **({"wait_unit": rule.get("wait_unit", "days")} if has_units else {}),
+        wait_from=rule.get("wait_from") or "",
+        source=rule["source"],
+        source_section=rule.get("source_section", ""),
+        condition=rule["condition"],
+        reviewed_on=rule.get("reviewed_on"),
+        **({"key": rule.get("key") or uuid.uuid4()} if has_keys else {}),
     )
-    models.MedicationClass.objects.bulk_create(
-        models.MedicationClass(
-            rule_set=rule_set,
-            code=item["code"],
-            label=item["label"],
-            precaution=item.get("precaution", ""),
-        )
-        for item in vocabulary["classes"]
+
+
+def class_row(models, rule_set, item):
+    return models.MedicationClass(
+        rule_set=rule_set,
+        code=item["code"],
+        label=item["label"],
+        precaution=item.get("precaution", ""),
     )
-    models.MedicationName.objects.bulk_create(
-        models.MedicationName(
-            rule_set=rule_set, name=item["name"], generic=item["generic"], classes=item["classes"]
-        )
-        for item in vocabulary["names"]
+
+
+def name_row(models, rule_set, item):
+    return models.MedicationName(
+        rule_set=rule_set, name=item["name"], generic=item["generic"], classes=item["classes"]
     )
-    return rule_set
 
 
 def seed_published_v1(models, *, published_at):

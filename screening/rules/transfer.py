@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from screening import engine
+from screening.engine.cleaning import unstorable
 
 from . import models, seed
 from .models import RuleSet, RuleSetStatus
@@ -47,6 +50,14 @@ def export_rule_set(rule_set: RuleSet) -> dict:
 def _check(data: object) -> list[str]:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         return ['The file must be a JSON object with "rules" (a list) and "vocabulary".']
+    refused = [f"{path}: {problem}" for path, problem in unstorable(data)]
+    if refused:
+        return refused
+    errors = _check_engine(data)
+    return errors or _check_columns(data)
+
+
+def _check_engine(data: dict) -> list[str]:
     errors = []
     try:
         vocabulary = engine.MedicationVocabulary.from_dict(data.get("vocabulary") or {})
@@ -71,6 +82,45 @@ def _check(data: object) -> list[str]:
                 datetime.date.fromisoformat(rule["reviewed_on"])
             except (TypeError, ValueError):
                 errors.append(f"{name}: reviewed_on: must be a date YYYY-MM-DD or null.")
+        if isinstance(rule, dict) and not _is_key(rule.get("key")):
+            errors.append(f"{name}: key: must be a UUID written as text, or null.")
+    return errors
+
+
+def _is_key(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return isinstance(value, str) and bool(uuid.UUID(value))
+    except ValueError:
+        return False
+
+
+def _check_columns(data: dict) -> list[str]:
+    """What the database columns would refuse (lengths, ranges, nulls), by rule and field."""
+    errors = []
+    rows = [
+        (f"rule {index} ({rule['code']})", seed.rule_row(models, None, index, rule))
+        for index, rule in enumerate(data["rules"], start=1)
+    ]
+    vocabulary = data["vocabulary"]
+    rows += [
+        (f"vocabulary: class {index}", seed.class_row(models, None, item))
+        for index, item in enumerate(vocabulary["classes"], start=1)
+    ]
+    rows += [
+        (f"vocabulary: name {index}", seed.name_row(models, None, item))
+        for index, item in enumerate(vocabulary["names"], start=1)
+    ]
+    for name, row in rows:
+        try:
+            row.full_clean(exclude=["rule_set"], validate_unique=False, validate_constraints=False)
+        except ValidationError as invalid:
+            errors += [
+                f"{name}: {field}: {message}"
+                for field, messages in invalid.message_dict.items()
+                for message in messages
+            ]
     return errors
 
 
@@ -81,7 +131,10 @@ def import_draft(data: object, *, note: str = "") -> RuleSet:
     if errors:
         raise ImportInvalid(errors)
     if current_draft() is not None:
-        raise VersionRefused("A draft is open: publish or discard it before importing.")
+        raise VersionRefused(
+            "A draft is open: publish it, or discard it with `manage.py rules discard`, "
+            "before importing."
+        )
     rules = []
     for rule in data["rules"]:
         item = dict(rule)

@@ -44,6 +44,20 @@ class PublishRefused(VersionRefused):
         self.failures = failures or []
 
 
+def lock_versions() -> None:
+    """Take the one lock of every version change (start, discard, publish, roll back).
+
+    It is the row of the highest version (the draft when there is one), locked until the
+    transaction ends: a second request waits, then sees what the first one did. On SQLite,
+    which has no row locks, writes are serialised by the database itself.
+    """
+    newest = RuleSet.objects.order_by("-version").values_list("pk", flat=True)
+    for _ in range(5):  # a row deleted while we waited (a discarded draft): lock the next one
+        locked = newest.select_for_update().first()
+        if locked == newest.first():
+            return
+
+
 def current_draft() -> RuleSet | None:
     return RuleSet.objects.filter(status=RuleSetStatus.DRAFT).first()
 
@@ -78,6 +92,7 @@ def _rule_values(rule: Rule) -> dict:
 @transaction.atomic
 def start_draft() -> RuleSet:
     """The draft, created as a copy of the version in use when there is none."""
+    lock_versions()
     draft = current_draft()
     if draft is None:
         draft = copy_rule_set(published_rule_set(), status=RuleSetStatus.DRAFT)
@@ -86,6 +101,7 @@ def start_draft() -> RuleSet:
 
 @transaction.atomic
 def discard_draft() -> None:
+    lock_versions()
     draft = current_draft()
     if draft is not None:
         draft.delete()
@@ -122,20 +138,33 @@ def _publish(rule_set: RuleSet, *, user, note: str) -> RuleSet:
 @transaction.atomic
 def publish_draft(*, user, note: str) -> RuleSet:
     """Make the draft the version in use. Raises PublishRefused (and publishes nothing)."""
-    draft = RuleSet.objects.select_for_update().filter(status=RuleSetStatus.DRAFT).first()
+    lock_versions()
+    draft = current_draft()
     if draft is None:
         raise PublishRefused("There is no draft to publish.")
     return _publish(draft, user=user, note=note)
 
 
 @transaction.atomic
-def roll_back_to(*, version: int, user, note: str) -> RuleSet:
-    """Publish a copy of published version `version` as a new version, in one step."""
+def roll_back_to(*, version: int, user, note: str, seen_in_use: int | None = None) -> RuleSet:
+    """Publish a copy of published version `version` as a new version, in one step.
+
+    `seen_in_use` is the version in use when the admin chose to roll back (the page sends it):
+    when another version was published since (a second click, or two admins at once), the
+    rollback is refused, so one rollback makes one version.
+    """
+    lock_versions()
     source = RuleSet.objects.filter(version=version, status=RuleSetStatus.PUBLISHED).first()
     if source is None:
         raise VersionRefused(f"Version {version} is not a published version.")
     if current_draft() is not None:
         raise VersionRefused("Publish or discard the draft before rolling back.")
+    in_use = published_rule_set().version
+    if seen_in_use is not None and in_use != seen_in_use:
+        raise VersionRefused(
+            f"Version {in_use} was published since this page was opened (perhaps by a second "
+            f"click): nothing more was published. Check the versions before rolling back again."
+        )
     if not note.strip():
         raise PublishRefused("Write a change note: why roll back.")
     copy = copy_rule_set(source, status=RuleSetStatus.DRAFT)

@@ -258,12 +258,18 @@ def scenario_edit(request, pk=None):
 
 def _scenario_to_copy(request) -> Scenario:
     """The scenario `?copy=<id>` names, else a clean baseline: a proceed with no precautions."""
-    copied = Scenario.objects.filter(pk=request.GET.get("copy", "").strip() or None).first()
+    wanted = request.GET.get("copy", "").strip()
+    copied = Scenario.objects.filter(pk=int(wanted)).first() if _is_id(wanted) else None
     if copied is not None:
         copied.name = f"{copied.name} (copy)"
         return copied
     baseline = Scenario.objects.filter(expected_outcome="proceed", required_codes=[]).first()
     return baseline or Scenario(name="", intake={}, expected_outcome="proceed")
+
+
+def _is_id(text: str) -> bool:
+    """A row id as a link gives it: up to 18 digits, which fit the database's integer."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 @rules_admin
@@ -290,12 +296,24 @@ def rollback(request, version):
     if request.method == "POST":
         try:
             new = versions.roll_back_to(
-                version=version, user=request.user, note=request.POST.get("note", "")
+                version=version,
+                user=request.user,
+                note=request.POST.get("note", ""),
+                seen_in_use=_version_number(request.POST.get("in_use", "")),
             )
         except versions.VersionRefused as error:
             refused = error
         else:
             messages.success(request, f"Version {new.version} (a copy of v{version}) is in use.")
             return redirect("rules:versions")
-    context = {"source": source, "refused": refused, "note": request.POST.get("note", "")}
+    context = {
+        "source": source,
+        "refused": refused,
+        "note": request.POST.get("note", ""),
+        "in_use": published_rule_set().version,
+    }
     return render(request, "rules/rollback.html", context, status=400 if refused else 200)
+
+
+def _version_number(text: str) -> int | None:
+    return int(text) if _is_id(text) else None

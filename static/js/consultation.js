@@ -117,7 +117,13 @@
       throw new Error("not saved: " + response.status);
     }
     return response.json().then(function (data) {
-      setStatus("Saved at " + data.saved_at_display + ".");
+      var refused = Object.keys(data.errors || {}).map(function (name) {
+        return data.errors[name].join(" ");
+      });
+      setStatus(
+        "Saved at " + data.saved_at_display + "." +
+          (refused.length ? " Not saved: " + refused.join(" ") : "")
+      );
       showSections(data.sections);
     });
   }

@@ -1,10 +1,9 @@
 import json
-import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from screening.rules import transfer, versions
+from screening.rules.management.commands.screen import read_input
 from screening.rules.models import RuleSet
 from screening.rules.scenarios import run_scenarios
 from screening.rules.services import NoPublishedRuleSet, compile_rule_set, published_rule_set
@@ -27,6 +26,7 @@ class Command(BaseCommand):
         imp.add_argument("--note", default="", help="a note on the draft")
         scenarios = sub.add_parser("scenarios", help="run every active scenario; exit 1 on a fail")
         scenarios.add_argument("--draft", action="store_true", help="against the draft")
+        sub.add_parser("discard", help="delete the draft (nothing published changes)")
         publish = sub.add_parser("publish", help="publish the draft when its scenarios pass")
         publish.add_argument("--note", required=True, help="what changed, and why")
 
@@ -47,11 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
 
     def do_import(self, file, note="", **options):
-        try:
-            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-            data = json.loads(text)
-        except (OSError, json.JSONDecodeError) as error:
-            raise CommandError(f"Cannot read {file}: {error}", returncode=INVALID_INPUT) from error
+        data = read_input(file)
         try:
             draft = transfer.import_draft(data, note=note)
         except transfer.ImportInvalid as error:
@@ -65,6 +61,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Draft version {draft.version} created with {draft.rules.count()} rules."
         )
+
+    def do_discard(self, **options):
+        draft = versions.current_draft()
+        if draft is None:
+            raise CommandError("There is no draft to discard.")
+        versions.discard_draft()
+        self.stdout.write(f"Draft version {draft.version} was discarded.")
 
     def do_scenarios(self, draft=False, **options):
         rule_set = versions.current_draft() if draft else published_rule_set()
@@ -87,5 +90,10 @@ class Command(BaseCommand):
         except versions.PublishRefused as error:
             for result in error.failures:
                 self.stderr.write(f"FAIL {result.scenario.name}: {' '.join(result.reasons)}")
-            raise CommandError(str(error)) from error
+            raise CommandError(
+                f"{error} The draft is still open: fix it (or the scenarios) and publish again, "
+                "or discard it with `manage.py rules discard`."
+                if error.failures
+                else str(error)
+            ) from error
         self.stdout.write(f"Version {rule_set.version} is published and in use.")

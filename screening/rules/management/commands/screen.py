@@ -1,7 +1,6 @@
 import datetime
 import json
 import sys
-from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -10,9 +9,39 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from screening import engine
+from screening.engine.cleaning import shown_name as shown
 from screening.rules.services import NoSuchRuleSet, decide, published_rule_set, published_version
 
 INVALID_INPUT = 2
+# Screening dates a decision can be computed for (waits are added to them).
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+MAX_INPUT_BYTES = 100_000_000
+
+
+def read_input(file: str) -> object:
+    """The JSON of `file` (or of standard input for -), through the engine's one JSON reader.
+
+    Any problem (unreadable, not UTF-8, not JSON, too deep, too large) is a CommandError that
+    exits 2 and names the file.
+    """
+    name = "standard input" if file == "-" else shown(file)
+    try:
+        if file == "-":
+            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            data = stream.read(MAX_INPUT_BYTES + 1)
+        else:
+            with open(file, "rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise CommandError(f"cannot read {name}: {error.strerror}", returncode=2) from None
+    except UnicodeDecodeError as error:  # a text stream that is not UTF-8
+        raise CommandError(
+            f"{name}: is not UTF-8 text (byte {error.start + 1} cannot be read).", returncode=2
+        ) from None
+    try:
+        return engine.read_json(data, name, max_bytes=MAX_INPUT_BYTES)
+    except engine.InputProblem as problem:
+        raise CommandError(str(problem), returncode=INVALID_INPUT) from None
 
 
 class Command(BaseCommand):
@@ -49,11 +78,17 @@ class Command(BaseCommand):
         if on is None:
             return timezone.localdate()
         try:
-            return datetime.date.fromisoformat(on)
+            day = datetime.date.fromisoformat(on)
         except ValueError:
             raise CommandError(
-                f"--on: '{on}' is not a date; use YYYY-MM-DD.", returncode=INVALID_INPUT
+                f"--on: '{shown(on)}' is not a date; use YYYY-MM-DD.", returncode=INVALID_INPUT
             ) from None
+        if not EARLIEST <= day <= LATEST:
+            raise CommandError(
+                f"--on: {on} is out of range; give a date from {EARLIEST} to {LATEST}.",
+                returncode=INVALID_INPUT,
+            )
+        return day
 
     def rule_set(self, version):
         try:
@@ -62,18 +97,7 @@ class Command(BaseCommand):
             raise CommandError(f"--rule-set: {missing}", returncode=INVALID_INPUT) from None
 
     def read(self, file):
-        try:
-            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-        except OSError as error:
-            raise CommandError(f"cannot read {file}: {error.strerror}", returncode=2) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise CommandError(
-                f"{file}: not valid JSON ({error.msg} at line {error.lineno}, "
-                f"column {error.colno}).",
-                returncode=INVALID_INPUT,
-            ) from None
+        data = read_input(file)
         if not isinstance(data, (dict, list)) or (isinstance(data, list) and not data):
             raise CommandError(
                 "expected an intake (a JSON object) or a non-empty JSON list of intakes.",
