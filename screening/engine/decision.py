@@ -25,6 +25,7 @@ def finding_template(spec: RuleSpec) -> dict:
     """
     template = {
         "rule": spec.code,
+        "title": spec.title or spec.code,
         "action": spec.action,
         "message": spec.message,
         "client_message": spec.client_message,

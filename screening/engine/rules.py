@@ -20,6 +20,7 @@ WAIT_ANCHORS = (
     "topical_products.last_used_days_ago",
 )
 TEXT_KEYS = ("message", "client_message", "source")
+TITLE_MAX = 120
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +28,7 @@ class RuleSpec:
     """A rule as docs/rules.md defines it ("A rule"). Build it with ``from_dict`` from JSON."""
 
     code: str
+    title: str = ""  # for people ("Family history of vitiligo"); the code when empty
     action: str
     message: str
     client_message: str
@@ -111,6 +113,10 @@ def _value_problems(rule: dict) -> list[RuleProblem]:
         value = rule[key]
         if value is not MISSING and not (isinstance(value, str) and value.strip()):
             problems.append(RuleProblem(key, f"{key} must be non-empty text; got {shown(value)}."))
+    title = rule["title"]
+    if not isinstance(title, str) or len(title) > TITLE_MAX:
+        message = f"title must be text of at most {TITLE_MAX} characters; got {shown(title)}."
+        problems.append(RuleProblem("title", message))
     section = rule["source_section"]
     if not isinstance(section, str):
         message = f"source_section must be text (it may be empty); got {shown(section)}."

@@ -63,6 +63,7 @@ def present_finding(finding: dict, screened_on: datetime.date) -> dict:
     days = finding.get("rescreen_after_days")
     return {
         **finding,
+        "title": finding.get("title") or finding["rule"],  # records kept before titles
         "action_word": ACTION_DISPLAY.get(finding["action"], finding["action"]),
         "reasons": [present_reason(b) for b in finding.get("because", [])],
         "rescreen_on": screened_on + datetime.timedelta(days=days) if days else None,

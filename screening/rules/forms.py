@@ -15,6 +15,7 @@ from .models import Action, MedicationName, Outcome, Scenario
 
 FORM_FIELDS = {
     "code": "code",
+    "title": "title",
     "action": "action",
     "message": "message",
     "client_message": "client_message",
@@ -29,6 +30,10 @@ CLASS_CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class RuleForm(CleanTextForm):
+    title = forms.CharField(
+        max_length=120,
+        help_text='What a practitioner reads first, e.g. "Family history of vitiligo".',
+    )
     code = forms.CharField(max_length=64, help_text="The precaution code, e.g. PSORIASIS.")
     action = forms.ChoiceField(choices=Action.choices)
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
@@ -95,6 +100,7 @@ class RuleForm(CleanTextForm):
         data = self.cleaned_data
         return {
             "code": data.get("code", ""),
+            "title": data.get("title", ""),
             "action": data.get("action", ""),
             "message": data.get("message", ""),
             "client_message": data.get("client_message", ""),
@@ -116,6 +122,7 @@ class RuleForm(CleanTextForm):
 def rule_initial(rule) -> dict:
     return {
         "code": rule.code,
+        "title": rule.title,
         "action": rule.action,
         "message": rule.message,
         "client_message": rule.client_message,

@@ -133,6 +133,9 @@ class Rule(DraftChildMixin, models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     code = models.CharField(max_length=64, help_text="The precaution code, e.g. PSORIASIS.")
+    title = models.CharField(
+        max_length=120, blank=True, help_text='For people, e.g. "Family history of vitiligo".'
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
     message = models.TextField(help_text="What the practitioner reads. Plain text.")
     client_message = models.TextField(help_text="What to tell the client, in plain words.")

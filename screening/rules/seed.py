@@ -35,10 +35,12 @@ def rule_row(models, rule_set, position, rule):
     fields = {f.name for f in models.Rule._meta.get_fields()}
     has_keys = "key" in fields
     has_units = "wait_unit" in fields  # added by migration 0006
+    has_titles = "title" in fields  # added by migration 0009
     return models.Rule(
         rule_set=rule_set,
         position=position,
         code=rule["code"],
+        **({"title": rule.get("title", "")} if has_titles else {}),
         action=rule["action"],
         message=rule["message"],
         client_message=rule["client_message"],

@@ -45,6 +45,7 @@ def rule_specs(rule_set: RuleSet) -> list[engine.RuleSpec]:
         engine.RuleSpec.from_dict(
             {
                 "code": rule.code,
+                "title": rule.title,
                 "action": rule.action,
                 "message": rule.message,
                 "client_message": rule.client_message,

@@ -21,6 +21,7 @@ from .services import compile_rule_set, published_rule_set
 REVIEW_AFTER_DAYS = 365
 RULE_FIELDS = (
     "code",
+    "title",
     "action",
     "message",
     "client_message",

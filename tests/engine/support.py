@@ -71,6 +71,7 @@ def rule(
 ) -> RuleSpec:
     return RuleSpec(
         code=code,
+        title=texts.get("title", ""),
         action=action,
         message=texts.get("message", f"{code} message"),
         client_message=texts.get("client_message", f"{code} client message"),

@@ -80,7 +80,7 @@ def test_it_lists_every_finding_by_severity_then_code_then_longer_wait():
 def test_it_gives_the_decision_in_the_design_form():
     rules = rule_set(
         rule("SUNBURN", "postpone", SUNBURN, wait_days=14, source_section="Preparing"),
-        rule("TATTOO", "caution", TATTOO),
+        rule("TATTOO", "caution", TATTOO, title="Tattoo in the area"),
         version=3,
     )
     decision = decide(
@@ -96,6 +96,7 @@ def test_it_gives_the_decision_in_the_design_form():
         "findings": [
             {
                 "rule": "SUNBURN",
+                "title": "SUNBURN",  # no title: the code
                 "action": "postpone",
                 "message": "SUNBURN message",
                 "client_message": "SUNBURN client message",
@@ -106,6 +107,7 @@ def test_it_gives_the_decision_in_the_design_form():
             },
             {
                 "rule": "TATTOO",
+                "title": "Tattoo in the area",
                 "action": "caution",
                 "message": "TATTOO message",
                 "client_message": "TATTOO client message",

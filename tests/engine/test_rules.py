@@ -35,6 +35,7 @@ def test_it_round_trips_a_rule_through_its_dict():
     assert RuleSpec.from_dict(VALID.to_dict()) == VALID
     assert list(VALID.to_dict()) == [
         "code",
+        "title",
         "action",
         "message",
         "client_message",

@@ -93,6 +93,7 @@ PROCEDURE_WAITS = {
 CLASS_FIELDS = {"medication_classes", "topical_product_classes", "classes"}
 RULE_KEYS = {
     "code",
+    "title",
     "action",
     "message",
     "client_message",
@@ -827,3 +828,14 @@ def test_it_recognises_names_brands_and_misspellings(entered, generic, classes):
     assert found is not None
     assert found.generic == generic
     assert set(found.classes) == classes
+
+
+def test_every_seeded_rule_has_a_title_for_people():
+    rules = rules_data()["rules"]
+    titles = [rule["title"] for rule in rules]
+    assert all(
+        title.strip() and title != rule["code"] for title, rule in zip(titles, rules, strict=True)
+    )
+    assert len(set(titles)) == len(titles)  # the procedure waits and cold-sore rules differ too
+    decision = decide(intake(vitiligo_family_history=True))
+    assert decision["findings"][0]["title"] == "Family history of vitiligo"

@@ -123,3 +123,16 @@ def test_it_says_when_an_allergy_was_read_from_the_text(client, clinic, practiti
     assert "ALLERGY_TOPICAL_ANAESTHETIC" in html
     assert "hives after EMLA &lt;b&gt;numbing&lt;/b&gt; cream" in html
     assert "read from the text as “Allergies: Topical anaesthetic (numbing cream)”" in html
+
+
+def test_findings_and_the_referral_summary_lead_with_titles(client, clinic, practitioner):
+    screening = screening_at(START, clinic=clinic, practitioner=practitioner)
+    client.force_login(practitioner)
+
+    html = detail(client, screening)
+
+    assert "</span> Family history of vitiligo</h3>" in html
+    assert 'Precaution code <span class="font-monospace">VITILIGO_FAMILY_HISTORY</span>' in html
+    summary = html[html.index('id="referral-summary"') :]
+    assert "- Family history of vitiligo: " in summary
+    assert "VITILIGO_FAMILY_HISTORY" not in summary

@@ -15,6 +15,7 @@ def draft_rule(code="VITILIGO_FAMILY_HISTORY"):
 def rule_post(rule, **changes):
     data = {
         "code": rule.code,
+        "title": rule.title,
         "action": rule.action,
         "message": rule.message,
         "client_message": rule.client_message,
