@@ -30,6 +30,18 @@ def flush_past_immutability_triggers():
     BaseDatabaseOperations.execute_sql_flush = flush
 
 
+@pytest.fixture
+def seeded_rules(db):
+    """The seeded published rule set, made again when an earlier transactional test flushed it."""
+    from django.utils import timezone
+
+    from screening.rules import models
+    from screening.rules.seed import seed_published_v1
+
+    if not models.RuleSet.objects.filter(published_at__isnull=False).exists():
+        seed_published_v1(models, published_at=timezone.now())
+
+
 def make_member(clinic, role, username=None):
     username = username or f"{role}_{next(_user_numbers)}"
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)

@@ -157,15 +157,8 @@ def test_the_admin_refuses_to_delete_a_clinic_with_records(admin_client, clinic,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_transactional_tests_can_still_empty_the_tables(practitioner, clinic):
+def test_transactional_tests_can_still_empty_the_tables(practitioner, clinic, seeded_rules):
     """As pytest-django does after each transactional (and browser) test."""
-    from django.utils import timezone
-
-    from screening.rules import models
-    from screening.rules.seed import seed_published_v1
-
-    if not models.RuleSet.objects.exists():  # an earlier transactional test flushed the seed
-        seed_published_v1(models, published_at=timezone.now())
     make_screening(clinic=clinic, practitioner=practitioner)
     call_command("flush", interactive=False, verbosity=0)
     assert not Screening.objects.exists()

@@ -98,7 +98,9 @@ def postgres_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_runs_a_preview_queued_in_the_postgresql_database(clinic, practitioner):
+def test_a_worker_runs_a_preview_queued_in_the_postgresql_database(
+    clinic, practitioner, seeded_rules
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL=postgres://... (CI's second pass sets it)")
     for _ in range(3):
