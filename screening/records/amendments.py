@@ -8,8 +8,9 @@ import copy
 
 from django.db import transaction
 
+from screening import audit
 from screening.accounts.models import Role
-from screening.audit.models import AuditEvent
+from screening.audit.models import AuditAction, AuditEvent
 from screening.rules.services import decide
 
 from .comparison import changed_answers
@@ -34,8 +35,11 @@ def current_version(screening: Screening) -> Screening | Amendment:
 
 
 @transaction.atomic
-def amendment_record(*, screening: Screening, author, reason: str, answers: dict) -> Amendment:
-    """Keep corrected answers for `screening`, decided again by the rule set in use.
+def amendment_record(
+    *, screening: Screening, author, reason: str, answers: dict, remote_addr=None
+) -> Amendment:
+    """Keep corrected answers for `screening`, decided again by the rule set in use, with its
+    audit event in the same transaction (``remote_addr``: the author's address).
 
     The decision is taken as of the screening's day: waits count from the consultation the answers
     describe. Raises engine.IntakeInvalid on bad answers; nothing is saved then.
@@ -44,7 +48,7 @@ def amendment_record(*, screening: Screening, author, reason: str, answers: dict
     if "client" in screening.intake:
         intake["client"] = copy.deepcopy(screening.intake["client"])
     decision, version = decide(intake, on=screening.screened_on)
-    return Amendment.objects.create(
+    amendment = Amendment.objects.create(
         clinic=screening.clinic,
         screening=screening,
         author=author,
@@ -52,18 +56,23 @@ def amendment_record(*, screening: Screening, author, reason: str, answers: dict
         intake=intake,
         **decided_fields(decision, version),
     )
+    _log(AuditAction.AMENDED, screening, author, remote_addr)
+    return amendment
 
 
 @transaction.atomic
 def override_record(
-    *, screening: Screening, author, outcome: str, reason_code: str, comment: str
+    *, screening: Screening, author, outcome: str, reason_code: str, comment: str, remote_addr=None
 ) -> Override:
-    """Record a clinician's outcome for `screening`; the computed decision is kept beside it."""
+    """Record a clinician's outcome for `screening`; the computed decision is kept beside it.
+
+    Its audit event is written in the same transaction (``remote_addr``: the author's address).
+    """
     in_force = current_version(screening)
     overridden = sorted(
         {f["rule"] for f in in_force.decision["findings"] if f["action"] in OVERRIDDEN_ACTIONS}
     )
-    return Override.objects.create(
+    record = Override.objects.create(
         clinic=screening.clinic,
         screening=screening,
         author=author,
@@ -72,6 +81,14 @@ def override_record(
         overridden_rules=overridden,
         reason_code=reason_code,
         comment=comment.strip(),
+    )
+    _log(AuditAction.OVERRODE, screening, author, remote_addr)
+    return record
+
+
+def _log(action, screening, author, remote_addr):
+    audit.log_event(
+        action, user=author, clinic=screening.clinic, obj=screening, remote_addr=remote_addr
     )
 
 

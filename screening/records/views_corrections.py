@@ -108,11 +108,11 @@ def screening_amend(request, pk):
                 author=request.user,
                 reason=form.cleaned_data["reason"],
                 answers=form.cleaned_data["answers"],
+                remote_addr=audit.client_address(request),
             )
         except NoPublishedRuleSet:
             messages.error(request, "No rule set is published, so the answers cannot be decided.")
         else:
-            audit.log(request, AuditAction.AMENDED, screening)
             messages.success(request, "The correction is saved beside the original record.")
             return redirect(screening)
     context = {"screening": screening, "form": form, "in_force": in_force}
@@ -128,8 +128,12 @@ def screening_override(request, pk):
         request.POST if request.method == "POST" else None, computed_outcome=computed
     )
     if request.method == "POST" and form.is_valid():
-        override_record(screening=screening, author=request.user, **form.cleaned_data)
-        audit.log(request, AuditAction.OVERRODE, screening)
+        override_record(
+            screening=screening,
+            author=request.user,
+            remote_addr=audit.client_address(request),
+            **form.cleaned_data,
+        )
         messages.success(request, "The override is recorded beside the computed decision.")
         return redirect(screening)
     context = {"screening": screening, "form": form, "computed": OUTCOME_DISPLAY[computed]}

@@ -3,10 +3,13 @@
 import copy
 
 import pytest
+from django.db import DatabaseError
 from django.urls import reverse
 
+from screening import audit
 from screening.audit.models import AuditAction, AuditEvent
 from screening.intake.services import screen_draft
+from screening.records.models import Amendment, Override
 from tests.audit.support import answers_json
 from tests.conftest import make_member
 from tests.engine.baseline import BASELINE
@@ -152,3 +155,41 @@ def test_a_records_trail_never_shows_another_clinics_events(
     client.force_login(records_keeper)
     response = client.get(reverse("records:screening_detail", args=[screening.pk]))
     assert [e.clinic for e in response.context["audit_trail"]] == [clinic]
+
+
+@pytest.fixture
+def audit_write_fails(monkeypatch):
+    def fail(*args, **kwargs):
+        raise DatabaseError("the audit trail could not be written")
+
+    monkeypatch.setattr(audit, "log_event", fail)
+
+
+@pytest.mark.django_db
+def test_no_correction_is_kept_when_its_audit_event_cannot_be_written(
+    client, records_keeper, screening, audit_write_fails
+):
+    client.force_login(records_keeper)
+    amend = {"reason": "Wrong answer", "answers": answers_json(screening, pregnant=True)}
+    override = {"outcome": "proceed", "reason_code": "other", "comment": "Cleared by Dr Lee"}
+
+    with pytest.raises(DatabaseError):
+        client.post(reverse("records:screening_amend", args=[screening.pk]), amend)
+    with pytest.raises(DatabaseError):
+        client.post(reverse("records:screening_override", args=[screening.pk]), override)
+
+    assert not Amendment.objects.exists() and not Override.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_correction_and_its_event_are_written_together(client, records_keeper, screening):
+    """The event carries the author's address, given to the service inside its transaction."""
+    client.force_login(records_keeper)
+    client.post(
+        reverse("records:screening_amend", args=[screening.pk]),
+        {"reason": "Wrong answer", "answers": answers_json(screening, pregnant=True)},
+        REMOTE_ADDR="192.0.2.44",
+    )
+    event = AuditEvent.objects.get(action=AuditAction.AMENDED)
+    assert (event.object_id, event.remote_addr) == (str(screening.pk), "192.0.2.44")
+    assert Amendment.objects.get().screening == screening
