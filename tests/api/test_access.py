@@ -4,16 +4,30 @@ clinic's object. Add each new endpoint to ENDPOINTS."""
 import pytest
 
 from screening.api.keys import revoke_key
+from screening.records.fhir import response_items
 from tests.api.support import ALL_SCOPES, assert_problem, call, intake, new_key, with_client
 from tests.conftest import make_member
 from tests.records.factories import make_screening
 
+FHIR_BODY = {
+    "resourceType": "QuestionnaireResponse",
+    "status": "completed",
+    "item": response_items(with_client()),
+}
+CDS_BODY = {
+    "hook": "appointment-book",
+    "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+    "context": {"userId": "Practitioner/1", "patientId": "1"},
+    "prefetch": {"questionnaireResponse": FHIR_BODY},
+}
 # name -> (method, url builder from a screening of the key's clinic, body, scope, success status)
 ENDPOINTS = {
     "evaluate": ("post", lambda s: "/api/v1/evaluate", intake(), "evaluate", 200),
     "create": ("post", lambda s: "/api/v1/screenings", with_client(), "screen", 201),
     "list": ("get", lambda s: "/api/v1/screenings", None, "read", 200),
     "detail": ("get", lambda s: f"/api/v1/screenings/{s.pk}", None, "read", 200),
+    "fhir": ("post", lambda s: "/api/v1/fhir/QuestionnaireResponse", FHIR_BODY, "screen", 201),
+    "cds": ("post", lambda s: "/cds-services/microneedling-screening", CDS_BODY, "evaluate", 200),
 }
 
 
