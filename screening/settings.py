@@ -107,7 +107,7 @@ TASKS = {
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "screening.accounts.backends.MemberBackend",  # user, membership and clinic in one query
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,7 +165,7 @@ AXES_VERBOSE = False  # its start-up banner on stderr would mix into command out
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # SessionLifetimeMiddleware writes it once a minute at most
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-gb"

@@ -2,10 +2,22 @@
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Role
+from .models import Membership, Role
+
+
+def membership_of(user) -> Membership | None:
+    """The user's membership and clinic, in one query; kept on the user as `user.membership`."""
+    cache = get_user_model().membership.related  # user may be a lazy object: not type(user)
+    if not cache.is_cached(user):
+        member = Membership.objects.select_related("clinic").filter(user=user).first()
+        if member is not None:
+            member.user = user
+        cache.set_cached_value(user, member)
+    return getattr(user, "membership", None)
 
 
 def role_required(*roles: Role):
@@ -18,7 +30,7 @@ def role_required(*roles: Role):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            membership = getattr(request.user, "membership", None)
+            membership = membership_of(request.user) if request.user.is_authenticated else None
             if membership is None or membership.role not in roles:
                 raise PermissionDenied
             request.clinic = membership.clinic

@@ -7,12 +7,19 @@ from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
 LOGIN_AT_KEY = "login_at"
+SEEN_AT_KEY = "seen_at"
+# How stale the "last seen" time may get: the session is written at most this often, not on
+# every request, so an idle session ends between SESSION_IDLE_MINUTES less this and the full limit.
+SEEN_EVERY_SECONDS = 60
 
 
 class SessionLifetimeMiddleware:
-    """End a session SESSION_MAX_HOURS after login, however active (shared clinic computers).
+    """End a session after SESSION_IDLE_MINUTES idle, or SESSION_MAX_HOURS after login however
+    active (shared clinic computers).
 
-    The idle limit is the session cookie age, renewed on every request.
+    The last request's time is kept in the session, refreshed once a SEEN_EVERY_SECONDS: most
+    requests read the session and write nothing (SESSION_SAVE_EVERY_REQUEST is off). The
+    session's own expiry (SESSION_COOKIE_AGE, renewed when it is written) backs the check up.
     """
 
     def __init__(self, get_response):
@@ -20,11 +27,16 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            login_at = request.session.setdefault(LOGIN_AT_KEY, time.time())
-            if time.time() - login_at > settings.SESSION_MAX_HOURS * 3600:
+            session, now = request.session, time.time()
+            login_at = session.setdefault(LOGIN_AT_KEY, now)
+            seen_at = session.get(SEEN_AT_KEY, now)
+            too_old = now - login_at > settings.SESSION_MAX_HOURS * 3600
+            if too_old or now - seen_at > settings.SESSION_IDLE_MINUTES * 60:
                 logout(request)
                 messages.info(request, "Your session has ended. Please sign in again.")
                 return redirect(settings.LOGIN_URL)
+            if now - seen_at >= SEEN_EVERY_SECONDS or SEEN_AT_KEY not in session:
+                session[SEEN_AT_KEY] = now
         return self.get_response(request)
 
 

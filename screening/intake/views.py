@@ -1,8 +1,8 @@
 """The consultation pages: start a draft, answer it (saved as you go), screen the client."""
 
 from django.contrib import messages
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,9 +18,14 @@ from .models import Draft
 from .services import screen_draft
 
 
+def own_drafts(request):
+    """The signed-in practitioner's own drafts in their clinic."""
+    return Draft.objects.for_clinic(request.clinic).filter(practitioner=request.user)
+
+
 def own_draft(request, token) -> Draft:
     """The signed-in practitioner's own draft in their clinic; anyone else's is a 404."""
-    return get_clinic_object_or_404(Draft, request, pk=token, practitioner=request.user)
+    return get_object_or_404(own_drafts(request), pk=token)
 
 
 def progress(data: dict) -> list[dict]:
@@ -59,37 +64,59 @@ def client_answers(request) -> dict:
 @role_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def consultation(request, token):
+    if request.method == "POST":
+        return submit(request, token)
     draft = own_draft(request, token)
     if draft.screening_id is not None:
         return to_screening(draft)
-    if request.method == "POST":
-        answers, _refused = checked_answers(request.POST, draft.data)  # the form says why
-        if not draft.store(answers):  # kept first: nothing typed is lost
-            return to_screening(draft)
-        form = IntakeForm(request.POST)
-        if form.is_valid():
-            try:
-                screening = screen_draft(
-                    draft,
-                    clinic=request.clinic,
-                    practitioner=request.user,
-                    intake=form.to_intake(),
-                    remote_addr=request.META.get("REMOTE_ADDR"),
-                )
-            except CannotScreen:
-                messages.error(
-                    request,
-                    "No rule set is published, so the client cannot be screened yet. Your answers "
-                    "are saved: ask a rules admin to publish the rules, then submit again.",
-                )
-            else:
-                return redirect(screening)
-        sections = form.section_progress()
-    else:
-        form = IntakeForm(initial=initial_from(draft.data))
-        sections = progress(draft.data)
-    context = {"form": form, "draft": draft, "sections": sections}
+    form = IntakeForm(initial=initial_from(draft.data))
+    context = {"form": form, "draft": draft, "sections": progress(draft.data)}
     return render(request, "intake/consultation.html", context)
+
+
+def submit(request, token):
+    """Screen the client: valid answers become a record and the draft is closed, in one go."""
+    answers, refused = checked_answers(request.POST, {})
+    form = IntakeForm(request.POST)
+    if form.is_valid() and not refused:
+        try:
+            screening = screen_draft(
+                own_drafts(request),
+                token,
+                answers=answers,
+                intake=form.to_intake(),
+                clinic=request.clinic,
+                practitioner=request.user,
+                remote_addr=request.META.get("REMOTE_ADDR"),
+            )
+        except Draft.DoesNotExist:
+            raise Http404("No such consultation.") from None
+        except CannotScreen:
+            messages.error(
+                request,
+                "No rule set is published, so the client cannot be screened yet. Your answers "
+                "are saved: ask a rules admin to publish the rules, then submit again.",
+            )
+        except Exception:
+            keep_answers(request, token)  # nothing typed is lost, even then
+            raise
+        else:
+            return redirect(screening)
+    draft = keep_answers(request, token)
+    if draft.screening_id is not None:
+        return to_screening(draft)
+    context = {"form": form, "draft": draft, "sections": form.section_progress()}
+    return render(request, "intake/consultation.html", context)
+
+
+def keep_answers(request, token) -> Draft:
+    """Store the posted answers in the draft, unless it is screened (the form says what was
+    refused); nothing typed is lost."""
+    draft = own_draft(request, token)
+    if draft.screening_id is None:
+        answers, _refused = checked_answers(request.POST, draft.data)
+        draft.store(answers)
+    return draft
 
 
 @role_required(Role.PRACTITIONER)

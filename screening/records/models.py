@@ -112,7 +112,7 @@ class Screening(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise RecordChangeRefused("Screening records cannot be changed; record an amendment.")
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # the caller's transaction, if any
             super().save(*args, **kwargs)
             FindingCode.objects.bulk_create(FindingCode.rows_for([self]))
 

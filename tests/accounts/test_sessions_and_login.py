@@ -1,15 +1,45 @@
 import time
 
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from screening.accounts.middleware import LOGIN_AT_KEY
+from screening.accounts.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
 from tests.conftest import PASSWORD
 
 
-def test_it_ends_idle_sessions_after_fifteen_minutes():
-    assert settings.SESSION_COOKIE_AGE == 15 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+def test_it_ends_idle_sessions_after_fifteen_minutes(client, practitioner):
+    assert settings.SESSION_COOKIE_AGE == 15 * 60  # the stored session's own expiry, too
+    client.force_login(practitioner)
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    session[SEEN_AT_KEY] = time.time() - 15 * 60 - 1
+    session.save()
+
+    response = client.get(reverse("home"))
+
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_keeps_a_session_used_within_fifteen_minutes(client, practitioner):
+    client.force_login(practitioner)
+    session = client.session
+    session[SEEN_AT_KEY] = time.time() - 14 * 60
+    session.save()
+    assert client.get(reverse("home")).status_code == 200
+    assert client.session[SEEN_AT_KEY] > time.time() - 60  # this request counted as activity
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_page_read_twice_a_minute_writes_the_session_once(client, practitioner):
+    client.force_login(practitioner)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert client.get(reverse("home")).status_code == 200
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+    assert len(updates) == 1
 
 
 def test_it_signs_out_a_session_older_than_twelve_hours(client, practitioner):

@@ -112,11 +112,10 @@ def _client_page_queries(client, django_assert_num_queries, clinic, count):
 
 
 def test_it_reads_a_client_page_in_constant_queries(client, clinic, django_assert_num_queries):
-    # session, user, membership, clinic (nav), client, screenings (with their practitioners),
-    # and the session's idle timer: savepoint, update, release.
+    # session, user with membership and clinic, client, screenings (with their practitioners)
     for count in (3, 30):
         url = _client_page_queries(client, django_assert_num_queries, clinic, count)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(4):
             response = client.get(url)
         assert response.content.count(b"Open record") == count
 
@@ -128,7 +127,7 @@ def test_it_searches_clients_in_constant_queries(client, clinic, django_assert_n
         for n in range(count):
             make_client(clinic, name=f"Batch{count} client {n}")
         client.post(SEARCH, {"q": "warm"})
-        # session, user, membership, clinic (nav), clients, session idle timer (3)
-        with django_assert_num_queries(8):
+        # session, user with membership and clinic, clients
+        with django_assert_num_queries(3):
             response = client.post(SEARCH, {"q": f"batch{count}"})
         assert f"{count} clients found".encode() in response.content

@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from screening.records.tasks import impact_preview, start_preview
-from screening.rules.models import ImpactRun
+from screening.rules import models as rules_models
+from screening.rules.models import ImpactRun, RuleSet, RuleSetStatus
+from screening.rules.seed import seed_published_v1
 from tests.records.factories import make_screening
 from tests.rules.support import draft_rule
 
@@ -103,6 +106,8 @@ def test_a_worker_runs_a_preview_queued_in_the_postgresql_database(
 ):
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL=postgres://... (CI's second pass sets it)")
+    if not RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED).exists():
+        seed_published_v1(rules_models, published_at=timezone.now())  # flushed by an earlier test
     for _ in range(3):
         make_screening(clinic=clinic, practitioner=practitioner)  # refer: vitiligo in the family
     make_screening(clinic=clinic, practitioner=practitioner, pregnant=False)  # proceed

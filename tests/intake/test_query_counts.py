@@ -1,0 +1,83 @@
+"""What a consultation costs the database per request, counted as production runs it.
+
+Transactional tests: the view's own transaction is then a BEGIN and a COMMIT, as in production,
+not a savepoint inside the test's. Every statement counts, those two included.
+"""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from screening.records.models import Screening
+from screening.rules import models as rules_models
+from screening.rules.seed import seed_published_v1
+from screening.rules.services import compiled_rule_set, published_rule_set
+from tests.intake.factories import answers, make_draft
+from tests.records.factories import make_client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def consultation(client, clinic, practitioner):
+    """A signed-in practitioner's draft, its page visited once (the session is fresh), with
+    the published rules compiled."""
+    if not rules_models.RuleSet.objects.exists():  # a transactional test flushed the seed
+        seed_published_v1(rules_models, published_at=timezone.now())
+    compiled_rule_set(published_rule_set())  # compiled once per process, as a server has it
+    client.force_login(practitioner)
+    draft = make_draft(clinic, practitioner)
+    client.get(reverse("intake:consultation", args=[draft.token]))
+    return draft
+
+
+def test_the_form_page_costs_at_most_five_statements(
+    client, consultation, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("intake:consultation", args=[consultation.token]))
+    assert response.status_code == 200 and "Screen this client" in response.content.decode()
+
+
+def test_an_autosave_costs_at_most_five_statements(
+    client, consultation, django_assert_max_num_queries
+):
+    url = reverse("intake:save", args=[consultation.token])
+    with django_assert_max_num_queries(5):
+        response = client.post(url, answers(), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    consultation.refresh_from_db()
+    assert consultation.data["client_name"] == ["Ada Lovelace"]
+
+
+# The audit trail's hash chain (screening/audit) adds its own statements to each clinical event:
+# a savepoint, the chain head locked, read and moved on, the link row. Counted apart, and capped.
+AUDIT_CHAIN = ("audit_chainhead", "audit_auditlink", "SAVEPOINT", "RELEASE SAVEPOINT")
+AUDIT_CHAIN_STATEMENTS = 6
+
+
+def outside_the_audit_chain(queries) -> list[str]:
+    return [q["sql"] for q in queries if not any(word in q["sql"] for word in AUDIT_CHAIN)]
+
+
+def test_screening_a_returning_client_costs_at_most_ten_statements(
+    client, clinic, consultation, django_assert_max_num_queries
+):
+    make_client(clinic, name="Ada Lovelace", date_of_birth=timezone.datetime(1992, 6, 1).date())
+    url = reverse("intake:consultation", args=[consultation.token])
+    with django_assert_max_num_queries(10 + AUDIT_CHAIN_STATEMENTS) as queries:
+        response = client.post(url, answers(pregnant="yes"))  # postpone: one finding row too
+    assert len(outside_the_audit_chain(queries)) <= 10
+    screening = Screening.objects.get()
+    assert response["Location"] == screening.get_absolute_url()
+    assert screening.outcome == "postpone" and screening.client.name == "Ada Lovelace"
+
+
+def test_screening_a_new_client_adds_only_the_client_and_its_history(
+    client, consultation, django_assert_max_num_queries
+):
+    url = reverse("intake:consultation", args=[consultation.token])
+    with django_assert_max_num_queries(12 + AUDIT_CHAIN_STATEMENTS) as queries:
+        response = client.post(url, answers(pregnant="yes"))
+    assert len(outside_the_audit_chain(queries)) <= 12
+    assert response["Location"] == Screening.objects.get().get_absolute_url()
