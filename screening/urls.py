@@ -7,6 +7,7 @@ from screening.api import cds_views
 from screening.api import views as api_views
 from screening.api.api import api_urls
 from screening.forms import SignInForm
+from screening.rules import views_sources
 
 admin.site.site_header = "Microneedling screening: administration"
 admin.site.site_title = "Screening admin"
@@ -22,6 +23,7 @@ urlpatterns = [
     path("records/", include("screening.records.urls")),
     path("consultations/", include("screening.intake.urls")),
     path("rules/", include("screening.rules.urls")),
+    path("sources/", views_sources.sources, name="sources"),
     path("rules/", include("screening.records.impact_urls")),
     path("api/v1/", api_urls()),
     path("integrations/keys/", api_views.api_keys, name="api_keys"),

@@ -3,6 +3,7 @@
 import datetime
 
 from screening.engine import INTAKE_SECTIONS, field_label, value_label
+from screening.rules.sources import source_link
 
 OUTCOME_DISPLAY = {
     "proceed": {
@@ -64,6 +65,7 @@ def present_finding(finding: dict, screened_on: datetime.date) -> dict:
     return {
         **finding,
         "title": finding.get("title") or finding["rule"],  # records kept before titles
+        "source_link": source_link(finding.get("source", ""), finding.get("source_section", "")),
         "action_word": ACTION_DISPLAY.get(finding["action"], finding["action"]),
         "reasons": [present_reason(b) for b in finding.get("because", [])],
         "rescreen_on": screened_on + datetime.timedelta(days=days) if days else None,

@@ -63,7 +63,10 @@ class RuleForm(CleanTextForm):
     condition = forms.CharField(
         label="Condition (JSON)",
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "font-monospace"}),
-        help_text='A group: {"all": [...]} or {"any": [...]} of tests and groups (docs/rules.md).',
+        help_text=(
+            'A group: {"all": [...]} or {"any": [...]} of tests and groups; a test is a field, an'
+            " operator and a value."
+        ),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -44,6 +44,8 @@ ROUTES = {
     # CDS Hooks discovery and a card's source link are public (no client data).
     "cds_discovery": {visitor: OK for visitor in [ANON, SUPERUSER, *ROLES]},
     "cds_precaution": {visitor: OK for visitor in [ANON, SUPERUSER, *ROLES]},
+    # The sources the precautions cite: every signed-in user.
+    "sources": {ANON: TO_LOGIN, SUPERUSER: OK, **{role: OK for role in ROLES}},
     # Rule administration: rules admins only (the POST-only endpoints are in tests/rules/).
     "rules:versions": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:version": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
