@@ -133,7 +133,8 @@ def cards_for(decision: dict, *, service_label: str, precaution_url) -> list[tup
     ]
     for finding in findings:
         code = finding["rule"]
-        summary = f"{ACTION_WORD[finding['action']]} ({code}): {first_sentence(finding['message'])}"
+        title = finding.get("title") or first_sentence(finding["message"])
+        summary = f"{ACTION_WORD[finding['action']]}: {title}"
         made.append(
             (
                 card(

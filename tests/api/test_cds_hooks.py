@@ -98,6 +98,8 @@ def test_cards_follow_the_decision_for_every_seeded_scenario(client, key):
         ]
         for card, finding in zip(findings, evaluate["findings"], strict=True):
             assert card["source"]["topic"]["system"] == TOPIC_SYSTEM
+            assert card["summary"].split(": ", 1)[1] in finding["title"] + "…"
+            assert card["summary"].startswith(("Refer: ", "Postpone: ", "Caution: "))
             assert card["source"]["url"].startswith("http")
             assert card["indicator"] == {"refer": "critical", "postpone": "warning"}.get(
                 finding["action"], "info"
