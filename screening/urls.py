@@ -20,6 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("screening.accounts.urls")),
     path("records/", include("screening.records.urls")),
     path("consultations/", include("screening.intake.urls")),
     path("rules/", include("screening.rules.urls")),

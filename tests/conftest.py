@@ -4,8 +4,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from screening.accounts.models import Clinic, Membership, Role
+from screening.accounts.twofactor import required_for
 from tests.triggers import triggers_off
 
 PASSWORD = "correct horse battery staple"
@@ -52,6 +56,24 @@ def make_member(clinic, role, username=None):
 @pytest.fixture(autouse=True)
 def empty_rate_limits():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_two_factor(monkeypatch):
+    """`client.force_login` also passes the second step for users who must use two-factor
+    sign-in (an authenticator is enrolled and verified for the session). The sign-in pages
+    themselves are tested through the login form in tests/accounts/test_two_factor.py."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if required_for(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

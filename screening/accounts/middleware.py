@@ -3,8 +3,12 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+
+from .twofactor import NEEDS_CODE, OPTIONAL, STATE_KEY, remember_state
 
 LOGIN_AT_KEY = "login_at"
 SEEN_AT_KEY = "seen_at"
@@ -51,3 +55,26 @@ class NoStoreMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class TwoFactorMiddleware:
+    """After the password: ask for the code, or send a user who must enrol to enrol, before any
+    other page. Users for whom two-factor sign-in is optional and who have not enrolled pass."""
+
+    OPEN_PATHS = ("accounts:verify", "accounts:two_factor", "logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return self.get_response(request)
+        state = request.session.get(STATE_KEY) or remember_state(request.session, user)
+        if state == OPTIONAL or self.is_open(request):
+            return self.get_response(request)
+        target = "accounts:verify" if state == NEEDS_CODE else "accounts:two_factor"
+        return redirect_to_login(request.get_full_path(), reverse(target))
+
+    def is_open(self, request):
+        return any(request.path == reverse(name) for name in self.OPEN_PATHS)

@@ -1,5 +1,8 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
+from django_otp.models import Device
 
 
 class Clinic(models.Model):
@@ -49,3 +52,49 @@ class ClinicScopedQuerySet(models.QuerySet):
 
     def for_clinic(self, clinic):
         return self.filter(clinic=clinic)
+
+
+class RecoveryCodeDevice(Device):
+    """A user's one-time recovery codes for two-factor sign-in, kept only as SHA-256 digests.
+
+    Each code is 10 random base-32 characters (50 bits), so a fast hash is enough; a code is
+    deleted when used.
+    """
+
+    def verify_token(self, token):
+        match = self.codes.filter(digest=recovery_digest(token)).first()
+        if match is None:
+            return False
+        match.delete()
+        return True
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return f"recovery code of {self.device.user}"
+
+
+def recovery_digest(code: str) -> str:
+    normalised = "".join(str(code).split()).replace("-", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class UserSession(models.Model):
+    """Which session belongs to whom, written at sign-in, for "Your sessions"."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(auto_now_add=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    browser = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+
+    def __str__(self):
+        return f"{self.user} at {self.signed_in_at:%Y-%m-%d %H:%M}"

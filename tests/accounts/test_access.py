@@ -12,7 +12,7 @@ from tests.conftest import ROLES, make_member
 from tests.intake.factories import make_draft
 from tests.records.factories import make_client
 
-OK, FORBIDDEN, TO_LOGIN = 200, 403, "login"
+OK, FORBIDDEN, TO_LOGIN, ONWARD = 200, 403, "login", "onward"
 ANON = "anonymous"
 SUPERUSER = "superuser"
 
@@ -26,6 +26,29 @@ ROUTES = {
         Role.RULES_ADMIN: OK,
     },
     "login": {ANON: OK},
+    # Sign-in security, for everyone signed in. A verified session is sent on from the code
+    # step (and a user with no authenticator to enrol one).
+    "accounts:verify": {
+        ANON: TO_LOGIN,
+        SUPERUSER: ONWARD,
+        Role.PRACTITIONER: ONWARD,
+        Role.RECORDS_KEEPER: ONWARD,
+        Role.RULES_ADMIN: ONWARD,
+    },
+    "accounts:two_factor": {
+        ANON: TO_LOGIN,
+        SUPERUSER: OK,
+        Role.PRACTITIONER: OK,
+        Role.RECORDS_KEEPER: OK,
+        Role.RULES_ADMIN: OK,
+    },
+    "accounts:sessions": {
+        ANON: TO_LOGIN,
+        SUPERUSER: OK,
+        Role.PRACTITIONER: OK,
+        Role.RECORDS_KEEPER: OK,
+        Role.RULES_ADMIN: OK,
+    },
     "admin:index": {SUPERUSER: OK},
     # Consultations; the POST-only save endpoint is covered in tests/intake/test_views.py.
     "intake:new": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
@@ -125,6 +148,9 @@ def test_it_gives_each_role_exactly_its_pages(client, clinic, name, visitor, exp
     elif expected == OK:
         assert response.status_code == 200
         assert b"MISSING_TEMPLATE_VARIABLE" not in response.content
+    elif expected == ONWARD:
+        assert response.status_code == 302
+        assert not response["Location"].startswith(reverse("login"))
     elif name == "admin:index" or (name == "login" and visitor != ANON):
         # The admin sends non-staff to its own login; signed-in users are sent on from login.
         assert response.status_code == 302

@@ -107,7 +107,7 @@ def test_the_page_draws_the_chart_without_inline_styles_or_scripts(
     client, clinic, records_keeper, known_set, django_assert_max_num_queries
 ):
     client.force_login(records_keeper)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("records:dashboard"))
     html = response.content.decode()
     assert response.status_code == 200

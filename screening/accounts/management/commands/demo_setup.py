@@ -32,7 +32,7 @@ class Command(BaseCommand):
         for username, role in DEMO_USERS.items():
             user, created = User.objects.get_or_create(username=username)
             if created or reset_passwords:
-                password = secrets.token_urlsafe(9)
+                password = secrets.token_urlsafe(12)  # 16 characters: passwords need 12
                 user.set_password(password)
                 user.save()
                 printed.append((username, role, password))
