@@ -9,6 +9,7 @@ plus the `client` block.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -337,12 +338,7 @@ class IntakeForm(CleanTextForm):
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        for rows in ROW_EDITORS:
-            self.fields.update(_row_fields(rows))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = consultation_layout()
+        self.helper = consultation_helper()
 
     # Checks across questions. Each records an error on the question to change.
 
@@ -533,3 +529,19 @@ class IntakeForm(CleanTextForm):
             anchor = f"{bound.auto_id}_0" if bound.field.widget.use_fieldset else bound.auto_id
             summary += [{"anchor": anchor, "message": message} for message in bound.errors]
         return summary
+
+
+# The row questions (infections, products, procedures) and the layout never change: they are
+# made once per process, not for every form (each form still gets its own copies of the fields).
+for _rows in ROW_EDITORS:
+    IntakeForm.base_fields.update(_row_fields(_rows))
+
+
+@functools.cache
+def consultation_helper() -> FormHelper:
+    """The crispy helper of every IntakeForm: read only while rendering, so it is shared."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = consultation_layout()
+    return helper
