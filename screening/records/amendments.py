@@ -14,7 +14,7 @@ from screening.audit.models import AuditAction, AuditEvent
 from screening.rules.services import decide
 
 from .comparison import changed_answers
-from .models import Amendment, Override, Screening, decided_fields
+from .models import Amendment, OutcomeInForce, Override, Screening, decided_fields
 from .presentation import OUTCOME_DISPLAY, present_decision
 
 OVERRIDDEN_ACTIONS = ("refer", "postpone")
@@ -57,6 +57,7 @@ def amendment_record(
         **decided_fields(decision, version),
     )
     _log(AuditAction.AMENDED, screening, author, remote_addr)
+    store_in_force(screening)
     return amendment
 
 
@@ -83,7 +84,36 @@ def override_record(
         comment=comment.strip(),
     )
     _log(AuditAction.OVERRODE, screening, author, remote_addr)
+    store_in_force(screening)
     return record
+
+
+def store_in_force(screening: Screening) -> OutcomeInForce | None:
+    """Write the outcome in force of `screening` (call inside the correction's transaction)."""
+    override = screening.overrides.order_by("-created_at", "-pk").first()
+    amendment = screening.amendments.order_by("-created_at", "-pk").first()
+    if override is None and amendment is None:
+        return None
+    computed = amendment or screening
+    latest = override or amendment
+    if override is not None:
+        outcome = override.outcome
+        rescreen_after = computed.rescreen_after if outcome == computed.outcome else None
+    else:
+        outcome, rescreen_after = amendment.outcome, amendment.rescreen_after
+    row, _ = OutcomeInForce.objects.update_or_create(
+        screening=screening,
+        defaults={
+            "clinic_id": screening.clinic_id,
+            "outcome": outcome,
+            "rescreen_after": rescreen_after,
+            "corrected": amendment is not None,
+            "overridden": override is not None,
+            "changed_by_id": latest.author_id,
+            "changed_at": latest.created_at,
+        },
+    )
+    return row
 
 
 def _log(action, screening, author, remote_addr):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
-from .models import Client, Screening
+from .models import Client, Screening, in_force_of
 
 CSV_HEADER = [
     "screened_on",
@@ -17,6 +17,10 @@ CSV_HEADER = [
     "outcome",
     "precaution_codes",
     "rule_set_version",
+    "outcome_in_force",
+    "original_outcome",
+    "corrected",
+    "overridden",
 ]
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,6 +40,7 @@ def precaution_codes(decision: dict) -> str:
 
 
 def csv_row(screening: Screening) -> list[str]:
+    row = in_force_of(screening)["row"]
     return [
         safe_cell(value)
         for value in (
@@ -47,6 +52,10 @@ def csv_row(screening: Screening) -> list[str]:
             screening.outcome,
             precaution_codes(screening.decision),
             screening.rule_set_version,
+            row.outcome if row else screening.outcome,
+            screening.outcome,
+            "yes" if row and row.corrected else "no",
+            "yes" if row and row.overridden else "no",
         )
     ]
 
@@ -65,7 +74,9 @@ def csv_lines(screenings: Iterable[Screening]) -> Iterator[str]:
 
 
 def export_queryset(screenings):
-    return screenings.select_related("client", "practitioner").order_by("-created_at", "-id")
+    return screenings.select_related("client", "practitioner", "in_force").order_by(
+        "-created_at", "-id"
+    )
 
 
 def _amendment(amendment) -> dict:

@@ -291,6 +291,59 @@ class Override(AppendOnlyRecord):
         return f"Override {self.pk} of screening {self.screening_id} ({self.outcome})"
 
 
+class OutcomeInForce(models.Model):
+    """The outcome in force of a corrected or overridden screening: the latest override's, else the
+    latest amendment's. One row per such screening (none: the original decision is in force),
+    written in the same transaction as the amendment or override, so that lists read it with a
+    join instead of the corrections. Screenings, amendments and overrides never change; this row
+    is replaced as they are added."""
+
+    screening = models.OneToOneField(
+        Screening, on_delete=models.PROTECT, primary_key=True, related_name="in_force"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rescreen_after = models.DateField(null=True, blank=True)
+    corrected = models.BooleanField(default=False, help_text="Its answers were corrected.")
+    overridden = models.BooleanField(default=False, help_text="A clinician set its outcome.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "outcomes in force"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=Outcome.values), name="in_force_outcome_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"Screening {self.screening_id}: {self.outcome} in force"
+
+
+def in_force_of(screening: Screening) -> dict:
+    """What is in force for a screening: its outcome, re-screen date and how it came to be."""
+    try:
+        row = screening.in_force
+    except OutcomeInForce.DoesNotExist:
+        row = None
+    if row is None:
+        return {
+            "outcome": screening.outcome,
+            "rescreen_after": screening.rescreen_after,
+            "mark": "",
+            "row": None,
+        }
+    return {
+        "outcome": row.outcome,
+        "rescreen_after": row.rescreen_after,
+        "mark": "Overridden" if row.overridden else "Corrected",
+        "row": row,
+    }
+
+
 # Model history of the one editable clinic record: every change to a client is kept.
 register_history(Client)
 

@@ -41,7 +41,7 @@ def client_history(client: Client) -> list[Screening]:
     return list(
         Screening.objects.for_clinic(client.clinic_id)
         .filter(client=client)
-        .select_related("practitioner")
+        .select_related("practitioner", "in_force")
         .defer(*LIST_SKIPS)
         .order_by("-created_at", "-id")
     )
@@ -128,8 +128,10 @@ def filtered_screenings(clinic, filters: RecordFilters) -> QuerySet[Screening]:
         if filters.date_of_birth:
             clients = clients.filter(date_of_birth=filters.date_of_birth)
         screenings = screenings.filter(client__in=clients.values("id"))
-    if filters.outcome:
-        screenings = screenings.filter(outcome=filters.outcome)
+    if filters.outcome:  # the outcome in force
+        screenings = screenings.filter(
+            Q(in_force__isnull=True, outcome=filters.outcome) | Q(in_force__outcome=filters.outcome)
+        )
     if filters.practitioner_id:
         screenings = screenings.filter(practitioner_id=filters.practitioner_id)
     if filters.date_from:
@@ -177,7 +179,7 @@ def screening_page(
     size = size or PAGE_SIZE
     screenings = (
         filtered_screenings(clinic, filters)
-        .select_related("client", "practitioner")
+        .select_related("client", "practitioner", "in_force")
         .defer(*LIST_SKIPS)
     )
     if newer_than is not None:
@@ -268,7 +270,7 @@ def due_rescreens(
         )
     return list(
         due.filter(~Exists(later))
-        .select_related("client", "practitioner")
+        .select_related("client", "practitioner", "in_force")
         .defer(*LIST_SKIPS)
         .order_by("-rescreen_after", "-id")[:limit]
     )

@@ -17,7 +17,7 @@ from screening.audit.models import AuditAction
 from .amendments import corrections_context
 from .comparison import changed_answers
 from .forms import ClientSearchForm, RecordFilterForm, RecordSearchForm
-from .models import Client, Screening
+from .models import Client, Screening, in_force_of
 from .presentation import OUTCOME_DISPLAY, answers_by_section, present_decision
 from .selectors import (
     Cursor,
@@ -36,12 +36,25 @@ SEARCHES_KEPT = 10
 DUE_PAGE_SIZE = 200
 
 
+def listed(screening: Screening) -> dict:
+    """A row of a list: the outcome in force, marked when it was corrected or overridden."""
+    in_force = in_force_of(screening)
+    return {
+        "screening": screening,
+        "outcome": OUTCOME_DISPLAY[in_force["outcome"]],
+        "mark": in_force["mark"],
+        "rescreen_after": in_force["rescreen_after"],
+    }
+
+
 @role_required(*RECORD_READERS)
 def screening_detail(request, pk):
     screening = get_clinic_object_or_404(Screening, request, pk=pk)
     previous = previous_screening(screening)
+    in_force = in_force_of(screening)
     context = {
         "screening": screening,
+        "in_force": {**in_force, "display": OUTCOME_DISPLAY[in_force["outcome"]]},
         "decision": present_decision(screening.decision, screening.screened_on),
         "sections": answers_by_section(screening.intake),
         "previous": previous,
@@ -67,9 +80,7 @@ def client_search_view(request):
 @role_required(*RECORD_READERS)
 def client_detail(request, pk):
     client = get_clinic_object_or_404(Client, request, pk=pk)
-    screenings = [
-        {"screening": s, "outcome": OUTCOME_DISPLAY[s.outcome]} for s in client_history(client)
-    ]
+    screenings = [listed(s) for s in client_history(client)]
     return render(request, "records/client_detail.html", {"client": client, "rows": screenings})
 
 
@@ -95,7 +106,7 @@ def screening_list(request):
         "search_form": RecordSearchForm(initial=search and _search_initial(search)),
         "searching": search is not None,
         "page": page,
-        "rows": [{"screening": s, "outcome": OUTCOME_DISPLAY[s.outcome]} for s in page.rows],
+        "rows": [listed(s) for s in page.rows],
         "newer_url": _page_url(request, "newer", page.newer),
         "older_url": _page_url(request, "older", page.older),
         "clear_search_url": _page_url(request, None, None, search=None),
@@ -109,7 +120,7 @@ def due_rescreen(request):
     due = due_rescreens(
         request.clinic, today=timezone.localdate(), limit=DUE_PAGE_SIZE + 1, after=after
     )
-    rows = [{"screening": s, "outcome": OUTCOME_DISPLAY[s.outcome]} for s in due[:DUE_PAGE_SIZE]]
+    rows = [listed(s) for s in due[:DUE_PAGE_SIZE]]
     context = {
         "rows": rows,
         "paged": after is not None,

@@ -72,6 +72,10 @@ def test_it_exports_one_row_per_screening(keeper_client, clinic, practitioner):
         "outcome",
         "precaution_codes",
         "rule_set_version",
+        "outcome_in_force",
+        "original_outcome",
+        "corrected",
+        "overridden",
     ]
     assert rows[1] == [
         screening.screened_on.isoformat(),
@@ -82,6 +86,10 @@ def test_it_exports_one_row_per_screening(keeper_client, clinic, practitioner):
         "refer",
         "VITILIGO_FAMILY_HISTORY",
         str(screening.rule_set_version),
+        "refer",
+        "refer",
+        "no",
+        "no",
     ]
 
 
