@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "screening.intake",
     "screening.audit",
     "screening.api",
+    "screening.devtools",
     "ninja",
 ]
 
