@@ -87,3 +87,16 @@ def test_it_renders_the_500_page_without_a_stack_trace(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+    assert b"Traceback" not in response.content
+
+
+def test_the_500_page_says_what_was_saved_and_what_to_do(rf):
+    """During an outage the page cannot know the last save: it says where to find it."""
+    from django.views.defaults import server_error
+
+    page = server_error(rf.get("/")).content.decode()
+    assert "answers that were autosaved before the problem are kept" in page
+    assert "anything typed after that time may not be" in page
+    assert "Not saved, retrying" in page
+    assert "Pressing the button again makes only" in page
+    assert "Nothing you entered in a consultation is lost" not in page
