@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from screening.accounts import security as account_security
 from screening.accounts import views as account_views
 from screening.api import cds_views
 from screening.api import views as api_views
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("screening.accounts.urls")),
+    path("csp-report/", account_security.csp_report, name="csp_report"),
     path("records/", include("screening.records.urls")),
     path("consultations/", include("screening.intake.urls")),
     path("rules/", include("screening.rules.urls")),

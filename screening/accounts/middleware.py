@@ -61,7 +61,7 @@ class TwoFactorMiddleware:
     """After the password: ask for the code, or send a user who must enrol to enrol, before any
     other page. Users for whom two-factor sign-in is optional and who have not enrolled pass."""
 
-    OPEN_PATHS = ("accounts:verify", "accounts:two_factor", "logout")
+    OPEN_PATHS = ("accounts:verify", "accounts:two_factor", "logout", "csp_report")
 
     def __init__(self, get_response):
         self.get_response = get_response

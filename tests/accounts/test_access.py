@@ -12,7 +12,7 @@ from tests.conftest import ROLES, make_member
 from tests.intake.factories import make_draft
 from tests.records.factories import make_client
 
-OK, FORBIDDEN, TO_LOGIN, ONWARD = 200, 403, "login", "onward"
+OK, FORBIDDEN, NOT_ALLOWED, TO_LOGIN, ONWARD = 200, 403, 405, "login", "onward"
 ANON = "anonymous"
 SUPERUSER = "superuser"
 
@@ -42,6 +42,8 @@ ROUTES = {
         Role.RECORDS_KEEPER: OK,
         Role.RULES_ADMIN: OK,
     },
+    # Browsers post CSP reports, signed in or not; GET is not allowed (see test_headers.py).
+    "csp_report": {visitor: NOT_ALLOWED for visitor in (ANON, SUPERUSER, *ROLES)},
     "accounts:sessions": {
         ANON: TO_LOGIN,
         SUPERUSER: OK,
@@ -148,6 +150,8 @@ def test_it_gives_each_role_exactly_its_pages(client, clinic, name, visitor, exp
     elif expected == OK:
         assert response.status_code == 200
         assert b"MISSING_TEMPLATE_VARIABLE" not in response.content
+    elif expected == NOT_ALLOWED:
+        assert response.status_code == NOT_ALLOWED
     elif expected == ONWARD:
         assert response.status_code == 302
         assert not response["Location"].startswith(reverse("login"))
