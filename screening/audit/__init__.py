@@ -35,7 +35,10 @@ def log(request, action: str, obj=None, *, username: str = ""):
 
 
 def log_event(action: str, *, user, clinic, obj=None, remote_addr=None, username: str = ""):
-    """Record an event outside a request (a service function); `log` is the request variant."""
+    """Record an event outside a request (a service function); `log` is the request variant.
+
+    `obj` is a model instance, or a model class for a list or a search of its rows (no id).
+    """
     from .models import AuditEvent
 
     return AuditEvent.objects.create(
@@ -44,6 +47,6 @@ def log_event(action: str, *, user, clinic, obj=None, remote_addr=None, username
         clinic=clinic,
         username=username or (user.get_username() if user is not None else ""),
         object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and not isinstance(obj, type) else "",
         remote_addr=remote_addr or None,
     )

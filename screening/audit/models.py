@@ -19,6 +19,7 @@ class AuditAction(models.TextChoices):
     CARD_FEEDBACK = "card_feedback", "Reported what was done with a CDS card"
     KEY_CREATED = "key_created", "Created an API key"
     KEY_REVOKED = "key_revoked", "Revoked an API key"
+    SEARCHED = "searched", "Searched (the terms are not kept)"
 
 
 class AuditChangeRefused(Exception):

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from screening import audit
+from screening.audit.models import AuditAction
+
 from .models import Draft
 
 
@@ -26,3 +29,24 @@ class DraftAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Drafts hold client answers: every page of them shown is audited.
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            audit.log(request, AuditAction.VIEWED, Draft)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        draft = self.get_object(request, object_id)
+        if response.status_code == 200 and draft is not None:
+            audit.log_event(
+                AuditAction.VIEWED,
+                user=request.user,
+                clinic=draft.clinic,
+                obj=draft,
+                remote_addr=audit.client_address(request),
+            )
+        return response

@@ -74,6 +74,7 @@ def client_search_view(request):
     results = None
     if form.is_bound and form.is_valid():
         results = client_search(clinic=request.clinic, term=form.cleaned_data["q"])
+        audit.log(request, AuditAction.SEARCHED, Client)
     return render(request, "records/client_search.html", {"form": form, "results": results})
 
 
@@ -81,6 +82,7 @@ def client_search_view(request):
 def client_detail(request, pk):
     client = get_clinic_object_or_404(Client, request, pk=pk)
     screenings = [listed(s) for s in client_history(client)]
+    audit.log(request, AuditAction.VIEWED, client)
     return render(request, "records/client_detail.html", {"client": client, "rows": screenings})
 
 
@@ -101,6 +103,8 @@ def screening_list(request):
         older_than=Cursor.parse(request.GET.get("older")),
         newer_than=Cursor.parse(request.GET.get("newer")),
     )
+    if search is not None:
+        audit.log(request, AuditAction.SEARCHED, Screening)
     context = {
         "filter_form": filter_form,
         "search_form": RecordSearchForm(initial=search and _search_initial(search)),

@@ -115,6 +115,7 @@ def screening_amend(request, pk):
         else:
             messages.success(request, "The correction is saved beside the original record.")
             return redirect(screening)
+    audit.log(request, AuditAction.VIEWED, screening)  # the form shows every answer
     context = {"screening": screening, "form": form, "in_force": in_force}
     return render(request, "records/amend_form.html", context)
 
@@ -136,6 +137,7 @@ def screening_override(request, pk):
         )
         messages.success(request, "The override is recorded beside the computed decision.")
         return redirect(screening)
+    audit.log(request, AuditAction.VIEWED, screening)
     context = {"screening": screening, "form": form, "computed": OUTCOME_DISPLAY[computed]}
     return render(request, "records/override_form.html", context)
 

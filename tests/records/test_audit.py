@@ -3,6 +3,7 @@
 import copy
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError
 from django.urls import reverse
 
@@ -195,3 +196,68 @@ def test_a_correction_and_its_event_are_written_together(client, records_keeper,
     event = AuditEvent.objects.get(action=AuditAction.AMENDED)
     assert (event.object_id, event.remote_addr) == (str(screening.pk), "192.0.2.44")
     assert Amendment.objects.get().screening == screening
+
+
+# Reads of client data: each page that shows it writes an event, with ids only.
+
+
+def only_event(**lookup):
+    (event,) = AuditEvent.objects.filter(**lookup)
+    return event
+
+
+def assert_no_client_data(event, *words):
+    kept = " ".join(str(value) for value in AuditEvent.objects.filter(pk=event.pk).values().get())
+    for word in words:
+        assert word not in kept
+
+
+@pytest.mark.django_db
+def test_opening_a_clients_page_logs_viewed(client, practitioner, screening):
+    client.force_login(practitioner)
+    client.get(reverse("records:client_detail", args=[screening.client.pk]))
+    event = only_event(action=AuditAction.VIEWED, object_type="records.client")
+    assert (event.user, event.object_id) == (practitioner, str(screening.client.pk))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["records:screening_amend", "records:screening_override"])
+def test_opening_a_correction_page_logs_viewed(client, records_keeper, screening, page):
+    client.force_login(records_keeper)
+    assert client.get(reverse(page, args=[screening.pk])).status_code == 200
+    event = only_event(action=AuditAction.VIEWED, object_type="records.screening")
+    assert (event.user, event.object_id) == (records_keeper, str(screening.pk))
+
+
+@pytest.mark.django_db
+def test_a_client_search_logs_searched_without_the_terms(client, practitioner, screening):
+    client.force_login(practitioner)
+    client.post(reverse("records:client_search"), {"q": "Lovelace"})
+    event = only_event(action=AuditAction.SEARCHED)
+    assert (event.user, event.object_type, event.object_id) == (practitioner, "records.client", "")
+    assert_no_client_data(event, "Lovelace", "Ada")
+
+
+@pytest.mark.django_db
+def test_a_records_list_search_logs_searched_without_the_terms(client, practitioner, screening):
+    client.force_login(practitioner)
+    client.post(reverse("records:screening_list"), {"q": "Lovelace"}, follow=True)
+    event = only_event(action=AuditAction.SEARCHED)
+    assert (event.object_type, event.object_id) == ("records.screening", "")
+    assert_no_client_data(event, "Lovelace")
+
+
+@pytest.mark.django_db
+def test_the_admins_draft_pages_log_viewed(client, clinic, practitioner):
+    draft = make_draft(clinic, practitioner)
+    superuser = get_user_model().objects.create_superuser("root", password="x" * 12)
+    client.force_login(superuser)
+
+    assert client.get(reverse("admin:intake_draft_changelist")).status_code == 200
+    assert client.get(reverse("admin:intake_draft_change", args=[draft.pk])).status_code == 200
+
+    events = AuditEvent.objects.filter(action=AuditAction.VIEWED, user=superuser)
+    assert sorted(events.values_list("object_type", "object_id", "clinic")) == [
+        ("intake.draft", "", None),
+        ("intake.draft", str(draft.pk), clinic.pk),
+    ]

@@ -113,10 +113,11 @@ def _client_page_queries(client, django_assert_num_queries, clinic, count):
 
 def test_it_reads_a_client_page_in_constant_queries(client, clinic, django_assert_num_queries):
     # session, user with membership and clinic, the session's two-factor device, client,
-    # screenings (with their practitioners)
+    # screenings (with their practitioners), and the audit event (7: savepoint, lock and read
+    # the chain head, event, link, head, release)
     for count in (3, 30):
         url = _client_page_queries(client, django_assert_num_queries, clinic, count)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(12):
             response = client.get(url)
         assert response.content.count(b"Open record") == count
 
@@ -128,7 +129,9 @@ def test_it_searches_clients_in_constant_queries(client, clinic, django_assert_n
         for n in range(count):
             make_client(clinic, name=f"Batch{count} client {n}")
         client.post(SEARCH, {"q": "warm"})
-        # session, user with membership and clinic, the session's two-factor device, clients
-        with django_assert_num_queries(4):
+        # session, user with membership and clinic, the session's two-factor device, clients,
+        # and the audit event (7: savepoint, lock and read the chain head, event, link, head,
+        # release)
+        with django_assert_num_queries(11):
             response = client.post(SEARCH, {"q": f"batch{count}"})
         assert f"{count} clients found".encode() in response.content
