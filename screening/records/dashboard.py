@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from .models import CardFeedback, FindingCode, Outcome, Override, Screening
 
@@ -52,7 +53,8 @@ def weekly_outcomes(clinic, *, today: datetime.date) -> list[Week]:
     per_day = (
         Screening.objects.for_clinic(clinic)
         .filter(screened_on__gte=first, screened_on__lte=today)
-        .values_list("screened_on", "outcome")
+        .annotate(in_force_outcome=Coalesce("in_force__outcome", "outcome"))
+        .values_list("screened_on", "in_force_outcome")
         .annotate(screenings=Count("*"))
         .order_by()
     )
@@ -81,12 +83,14 @@ def due_for_rescreen(clinic, *, today: datetime.date, most: int = DUE_COUNTED) -
         Q(created_at__gt=OuterRef("created_at"))
         | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
     )
-    return (
-        Screening.objects.for_clinic(clinic)
-        .filter(outcome=Outcome.POSTPONE, rescreen_after__lte=today)
-        .filter(~Exists(later))[: most + 1]
-        .count()
-    )
+    screenings = Screening.objects.for_clinic(clinic).filter(~Exists(later))
+    original = screenings.filter(
+        in_force__isnull=True, outcome=Outcome.POSTPONE, rescreen_after__lte=today
+    )[: most + 1].count()
+    changed = screenings.filter(
+        in_force__outcome=Outcome.POSTPONE, in_force__rescreen_after__lte=today
+    )[: most + 1].count()
+    return min(original + changed, most + 1)
 
 
 def overrides_by_rule(clinic) -> Counter:

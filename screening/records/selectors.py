@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 
 from screening import engine
 
-from .models import Client, Outcome, Screening
+from .models import Client, Outcome, Screening, in_force_of
 
 PAGE_SIZE = 50
 CLIENT_RESULTS = 50
@@ -243,7 +243,12 @@ class DueCursor:
 
     @classmethod
     def of(cls, screening: Screening) -> DueCursor:
-        return cls(screening.rescreen_after, screening.id)
+        return cls(due_on(screening), screening.id)
+
+
+def due_on(screening: Screening) -> datetime.date | None:
+    """The re-screen date in force (a correction's or an override's, else the screening's)."""
+    return in_force_of(screening)["rescreen_after"]
 
 
 def due_rescreens(
@@ -260,17 +265,35 @@ def due_rescreens(
         Q(created_at__gt=OuterRef("created_at"))
         | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
     )
-    due = Screening.objects.for_clinic(clinic).filter(
-        outcome=Outcome.POSTPONE, rescreen_after__lte=today
+    # Two reads, each in the order of its own index: the screenings whose decision is in force
+    # (almost all), and the few corrected or overridden ones, by the date in force; then merged.
+    screenings = Screening.objects.for_clinic(clinic).filter(~Exists(later))
+    original = screenings.filter(
+        in_force__isnull=True, outcome=Outcome.POSTPONE, rescreen_after__lte=today
+    )
+    changed = screenings.filter(
+        in_force__outcome=Outcome.POSTPONE, in_force__rescreen_after__lte=today
     )
     if after is not None:
-        due = due.filter(
+        original = original.filter(
             Q(rescreen_after__lt=after.rescreen_after)
             | Q(rescreen_after=after.rescreen_after, id__lt=after.id)
         )
+        changed = changed.filter(
+            Q(in_force__rescreen_after__lt=after.rescreen_after)
+            | Q(in_force__rescreen_after=after.rescreen_after, id__lt=after.id)
+        )
+    rows = [
+        *_due_rows(original, ("-rescreen_after", "-id"), limit),
+        *_due_rows(changed, ("-in_force__rescreen_after", "-id"), limit),
+    ]
+    rows.sort(key=lambda screening: (due_on(screening), screening.id), reverse=True)
+    return rows[:limit]
+
+
+def _due_rows(screenings: QuerySet[Screening], order: tuple[str, str], limit: int) -> list:
     return list(
-        due.filter(~Exists(later))
-        .select_related("client", "practitioner", "in_force")
+        screenings.select_related("client", "practitioner", "in_force")
         .defer(*LIST_SKIPS)
-        .order_by("-rescreen_after", "-id")[:limit]
+        .order_by(*order)[:limit]
     )

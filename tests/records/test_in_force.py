@@ -105,3 +105,34 @@ def test_the_list_reads_the_outcome_in_force_without_a_query_per_row(
         override(screening, records_keeper, outcome="postpone")
     with django_assert_max_num_queries(len(few.captured_queries)):
         keeper_client.get(reverse("records:screening_list"))
+
+
+def test_the_due_list_and_dashboard_follow_the_outcome_in_force(
+    keeper_client, clinic, practitioner, records_keeper
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from screening.records.dashboard import due_for_rescreen, weekly_outcomes
+    from screening.records.selectors import due_rescreens
+
+    today = timezone.localdate()
+    # A postponement overridden to proceed is no longer due; a refer corrected to a sunburn
+    # postponement is due once its wait has passed.
+    sunburn = make_screening(
+        clinic=clinic, practitioner=practitioner, sunburn_in_area_last_14_days=True
+    )
+    override(sunburn, records_keeper, outcome="proceed")
+    refer = make_screening(
+        clinic=clinic, practitioner=practitioner, client=make_client(clinic, "Bo")
+    )
+    amend(refer, records_keeper, vitiligo_family_history=False, sunburn_in_area_last_14_days=True)
+    later = today + datetime.timedelta(days=20)
+
+    assert due_rescreens(clinic, today=today) == []
+    assert [s.pk for s in due_rescreens(clinic, today=later)] == [refer.pk]
+    assert due_for_rescreen(clinic, today=later) == 1
+    counts = weekly_outcomes(clinic, today=today)[-1].counts
+    assert (counts["proceed"], counts["postpone"], counts["refer"]) == (1, 1, 0)
+    assert [s.pk for s in due_rescreens(clinic, today=later, limit=1)] == [refer.pk]
