@@ -158,9 +158,16 @@ RATE_LIMITS = {
     "autosave": (env.int("AUTOSAVE_PER_MINUTE", default=60), 60),
     "client_search": (env.int("SEARCH_PER_MINUTE", default=30), 60),
     "csp_report": (20, 60),
+    # Each address opening, saving and submitting invitation links (the client is signed out).
+    "invitation": (env.int("INVITATION_PER_MINUTE", default=120), 60),
     # Per API key, or per CDS client signing its calls.
     "api": (env.int("API_PER_MINUTE", default=600), 60),
 }
+
+# Invitations (the client answers before the visit): the links start with SITE_URL and work for
+# INVITATION_HOURS unless submitted or revoked first.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+INVITATION_HOURS = env.int("INVITATION_HOURS", default=72)
 
 # Failed logins: 5 failures for one username from one address lock it for 15 minutes; 30 failures
 # from one address, whatever the usernames, pause sign-in from that address for 15 minutes.

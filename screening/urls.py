@@ -8,6 +8,7 @@ from screening.api import cds_views
 from screening.api import views as api_views
 from screening.api.api import api_urls
 from screening.forms import SignInForm
+from screening.intake import client_views
 from screening.rules import views_sources
 
 admin.site.site_header = "Microneedling screening: administration"
@@ -39,5 +40,9 @@ urlpatterns = [
         name="cds_precaution",
     ),
     path("integrations/keys/<int:pk>/revoke/", api_views.api_key_revoke, name="api_key_revoke"),
+    # The client's pages, opened from an invitation link without signing in.
+    path("i/thanks/", client_views.thanks, name="invitation_thanks"),
+    path("i/<str:token>/", client_views.open_invitation, name="invitation_open"),
+    path("i/<str:token>/save/", client_views.save_invitation, name="invitation_save"),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,10 @@ class AuditAction(models.TextChoices):
     KEY_CREATED = "key_created", "Created an API key"
     KEY_REVOKED = "key_revoked", "Revoked an API key"
     SEARCHED = "searched", "Searched (the terms are not kept)"
+    INVITED = "invited", "Invited a client to answer before the visit"
+    INVITE_OPENED = "invite_opened", "The client opened an invitation"
+    INVITE_SUBMITTED = "invite_submitted", "The client submitted an invitation's answers"
+    INVITE_REVOKED = "invite_revoked", "Revoked an invitation"
 
 
 class AuditChangeRefused(Exception):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invitation_views, views
 
 app_name = "intake"
 
@@ -8,4 +8,12 @@ urlpatterns = [
     path("new/", views.new_consultation, name="new"),
     path("<uuid:token>/", views.consultation, name="consultation"),
     path("<uuid:token>/save/", views.save_answers, name="save"),
+    path("invitations/", invitation_views.invitation_list, name="invitations"),
+    path("invitations/new/", invitation_views.new_invitation, name="invitation_new"),
+    path(
+        "invitations/<int:pk>/revoke/", invitation_views.revoke_invitation, name="invitation_revoke"
+    ),
+    path(
+        "invitations/<int:pk>/review/", invitation_views.review_invitation, name="invitation_review"
+    ),
 ]

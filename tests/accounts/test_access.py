@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from screening.accounts.models import Role
+from screening.intake.invitations import create_invitation
 from screening.records.impact import start_run
 from screening.rules.models import Scenario
 from screening.rules.versions import start_draft as open_rules_draft
@@ -55,6 +56,12 @@ ROUTES = {
     # Consultations; the POST-only save endpoint is covered in tests/intake/test_views.py.
     "intake:new": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
     "intake:consultation": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
+    # Invitations: made and listed by practitioners and records keepers (revoke and review are
+    # POST-only: tests/intake/test_invitations.py). The client's link opens for anyone.
+    "intake:invitations": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    "intake:invitation_new": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    "invitation_open": {visitor: OK for visitor in [ANON, SUPERUSER, *ROLES]},
+    "invitation_thanks": {visitor: OK for visitor in [ANON, SUPERUSER, *ROLES]},
     # Records: practitioners and records keepers of the clinic.
     "records:screening_list": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
     "records:due_rescreen": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
@@ -99,10 +106,16 @@ def own_client_id(clinic, user):
     return [make_client(clinic).pk]
 
 
+def open_invitation_token(clinic, user):
+    practitioner = make_member(clinic, Role.PRACTITIONER)
+    return [create_invitation(clinic=clinic, practitioner=practitioner)[1]]
+
+
 # url name -> its arguments, built from the clinic and the signed-in user (None when anonymous).
 URL_ARGS = {
     "intake:consultation": own_draft_token,
     "records:client_detail": own_client_id,
+    "invitation_open": open_invitation_token,
     "cds_precaution": lambda clinic, user: ["VITILIGO_FAMILY_HISTORY"],
     "rules:version": lambda clinic, user: [1],
     "rules:vocabulary": lambda clinic, user: [1],
