@@ -5,7 +5,7 @@ import re
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import base, call_command
 from django.test import Client as Browser
 from django.test import override_settings
 from django.urls import reverse
@@ -32,6 +32,13 @@ def invite(*args):
     out = StringIO()
     call_command("invite", *args, stdout=out)
     return out.getvalue().splitlines()
+
+
+def run_from_command_line(argv, monkeypatch):
+    """Run the command as manage.py does (argument errors exit too), keeping the test's database
+    connection open (run_from_argv closes every connection when it ends)."""
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
+    Command().run_from_argv(argv)
 
 
 def path_of(link):
@@ -119,12 +126,12 @@ def test_the_command_fills_in_a_returning_clients_name(clinic, practitioner, pho
     ],
 )
 def test_the_command_refuses_bad_arguments_with_exit_2(
-    clinic, practitioner, records_keeper, capsys, args, named
+    clinic, practitioner, records_keeper, capsys, monkeypatch, args, named
 ):
     values = {"c": clinic.name, "p": practitioner.username, "k": records_keeper.username}
     argv = ["manage.py", "invite", *(arg.format(**values) for arg in args)]
     with pytest.raises(SystemExit) as exit_:
-        Command().run_from_argv(argv)
+        run_from_command_line(argv, monkeypatch)
     assert exit_.value.code == 2
     captured = capsys.readouterr()
     assert named in captured.err
@@ -133,7 +140,9 @@ def test_the_command_refuses_bad_arguments_with_exit_2(
     assert not Invitation.objects.exists()
 
 
-def test_the_command_refuses_another_clinics_client(clinic, other_clinic, practitioner, capsys):
+def test_the_command_refuses_another_clinics_client(
+    clinic, other_clinic, practitioner, monkeypatch
+):
     other = make_client(other_clinic)
     argv = [
         "manage.py",
@@ -146,7 +155,7 @@ def test_the_command_refuses_another_clinics_client(clinic, other_clinic, practi
         str(other.pk),
     ]
     with pytest.raises(SystemExit) as exit_:
-        Command().run_from_argv(argv)
+        run_from_command_line(argv, monkeypatch)
     assert exit_.value.code == 2
     assert not Invitation.objects.exists()
 

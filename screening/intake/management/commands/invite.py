@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from screening.accounts.models import Clinic, Membership, Role
 from screening.intake.invitations import create_invitation, link_of
@@ -43,9 +44,9 @@ class Command(BaseCommand):
         invitation, token = create_invitation(
             clinic=clinic_row, practitioner=member.user, client=client
         )
+        until = timezone.localtime(invitation.expires_at)
         self.stdout.write(
-            f"Invitation {invitation.pk} for {clinic_row}, valid until "
-            f"{invitation.expires_at:%Y-%m-%d %H:%M %Z} or until the client submits. "
-            "The link is shown once:"
+            f"Invitation {invitation.pk} for {clinic_row}, valid until {until:%Y-%m-%d %H:%M %Z} "
+            "or until the client submits. The link is shown once:"
         )
         self.stdout.write(link_of(token))
