@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from screening import audit
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
 from screening.accounts.ratelimit import rate_limit
@@ -87,7 +88,7 @@ def submit(request, token):
                 intake=form.to_intake(),
                 clinic=request.clinic,
                 practitioner=request.user,
-                remote_addr=request.META.get("REMOTE_ADDR"),
+                remote_addr=audit.client_address(request),
             )
         except Draft.DoesNotExist:
             raise Http404("No such consultation.") from None

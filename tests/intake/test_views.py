@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from screening.accounts.models import Role
@@ -213,6 +213,14 @@ def test_it_screens_the_client_and_keeps_the_record(signed_in, draft, clinic, pr
     assert draft.screening == screening
     created = AuditEvent.objects.get(action=AuditAction.CREATED)
     assert (created.object_id, created.remote_addr) == (str(screening.pk), "127.0.0.1")
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_it_audits_the_screening_from_the_address_behind_the_trusted_proxy(signed_in, draft):
+    signed_in.post(page_of(draft), answers(), HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    created = AuditEvent.objects.get(action=AuditAction.CREATED)
+    assert created.remote_addr == "203.0.113.7"
 
 
 def test_it_refers_a_client_with_a_family_history_of_vitiligo(signed_in, draft):
