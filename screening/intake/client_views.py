@@ -16,7 +16,8 @@ from screening.accounts.ratelimit import rate_limit
 from screening.audit.models import AuditAction
 
 from . import invitations
-from .forms import IntakeForm, checked_answers, initial_from
+from .forms import ClientIntakeForm as IntakeForm
+from .forms import checked_answers, initial_from
 
 
 def by_address(request):

@@ -545,3 +545,40 @@ def consultation_helper() -> FormHelper:
     helper.disable_csrf = True
     helper.layout = consultation_layout()
     return helper
+
+
+# The consultation's questions address the practitioner; the client's own form asks them of "you".
+CLIENT_WORDING = (
+    ("Is the client pregnant, or might she be?", "Are you pregnant, or might you be?"),
+    ("Client's full name", "Your full name"),
+    (
+        "Clinic reference (optional)",
+        "Clinic reference (optional: leave it blank if you do not know it)",
+    ),
+    ("Fitzpatrick skin type (your assessment)", "How does your skin react to the sun?"),
+    ("Has the client's skin", "Has your skin"),
+    ("Does the client", "Do you"),
+    ("Is the client", "Are you"),
+    ("Has the client", "Have you"),
+    ("has the client", "have you"),
+    ("is the client", "are you"),
+    ("the client", "you"),
+    (" they bleed", " you bleed"),
+)
+
+
+def for_the_client(text: str) -> str:
+    for practitioners, clients in CLIENT_WORDING:
+        text = text.replace(practitioners, clients)
+    return text
+
+
+class ClientIntakeForm(IntakeForm):
+    """The consultation form as the client fills it in before the visit: the same questions,
+    validation and answers, asked in the second person."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = for_the_client(str(field.label or ""))
+            field.help_text = for_the_client(str(field.help_text or ""))

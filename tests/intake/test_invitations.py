@@ -432,3 +432,10 @@ def test_the_client_link_creation_helper_refuses_another_clinics_client(
 def test_the_link_starts_with_site_url(clinic, practitioner):
     link = invite("--clinic", clinic.name, "--practitioner", practitioner.username)[-1]
     assert link.startswith("https://clinic.example.org/i/")
+
+
+def test_the_client_is_asked_in_their_own_words(link, phone):
+    page = phone.get(path_of(link)).content.decode()
+    assert "Are you pregnant, or might you be?" in page
+    assert "Have you ever had cold sores on the lips or face?" in page
+    assert "the client" not in page.lower()
