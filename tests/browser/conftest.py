@@ -6,6 +6,8 @@ import shutil
 import time
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -17,6 +19,31 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+class SerialWSGIServer(WSGIServer):
+    """Answers one request at a time.
+
+    On SQLite the live server shares the test's in-memory connection between its request
+    threads; two requests at once (a leaving page's last autosave beside the next page) could
+    then find a table locked. One at a time, they take turns as they would on a real database.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server_on_sqlite():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @pytest.fixture(scope="session")
