@@ -133,3 +133,11 @@ def code_from_secret(secret):
 
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     return f"{totp(key):06d}"
+
+
+def assert_no_axe_violations(page):
+    """axe-core (shipped by axe-playwright-python) finds no accessibility violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_no_axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,3 +32,9 @@ def test_it_keeps_a_wrong_password_out_with_a_clear_message(page):
 
     assert page.url.endswith("/accounts/login/")
     assert "Please enter a correct username and password" in page.content()
+
+
+def test_the_sign_in_page_has_no_accessibility_violation(page):
+    page.goto("/accounts/login/")
+
+    assert_no_axe_violations(page)
