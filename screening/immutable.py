@@ -21,13 +21,15 @@ from django.apps import apps
 from django.db import connections, migrations
 
 # Every model whose rows are never updated or deleted (tests/records/test_immutability.py checks
-# each one on the database). Consents: add "consents.Consent" here when that model exists.
+# each one on the database).
 IMMUTABLE_MODELS = (
     "records.Screening",
     "records.FindingCode",
     "records.Amendment",
     "records.Override",
     "records.CardFeedback",
+    "records.ConsentText",
+    "records.Consent",
     "audit.AuditEvent",
     "audit.AuditLink",
 )

@@ -1,12 +1,13 @@
 """Exports of the clinic's records: the records list as CSV, a client's data for a subject-access
 request. (FHIR is in fhir.py.) Every view that serves one also writes an audit event."""
 
+import base64
 import csv
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
-from .models import Client, Screening, in_force_of
+from .models import Client, Consent, Screening, in_force_of
 
 CSV_HEADER = [
     "screened_on",
@@ -105,12 +106,37 @@ def _override(override) -> dict:
     }
 
 
+def _consent(screening) -> dict | None:
+    try:
+        consent = screening.consent
+    except Consent.DoesNotExist:
+        return None
+    return {
+        "id": consent.pk,
+        "text_version": consent.text_version,
+        "text_sha256": consent.text_sha256,
+        "text": consent.text.text,
+        "cautions": consent.cautions,
+        "follows_override": consent.follows_override,
+        "client_name": consent.client_name,
+        "signature_png_base64": (
+            base64.b64encode(bytes(consent.signature_png)).decode()
+            if consent.signature_png
+            else None
+        ),
+        "typed_name": consent.typed_name,
+        "client_signed_at": consent.client_signed_at.isoformat(),
+        "countersigned_by": consent.practitioner_name,
+        "countersigned_at": consent.countersigned_at.isoformat(),
+    }
+
+
 def subject_access(client: Client) -> dict:
     """Everything kept about `client`, for a subject-access request."""
     screenings = (
         Screening.objects.for_clinic(client.clinic_id)
         .filter(client=client)
-        .select_related("practitioner")
+        .select_related("practitioner", "consent__text")
         .prefetch_related("amendments__author", "overrides__author")
         .order_by("created_at", "id")
     )
@@ -147,6 +173,7 @@ def subject_access(client: Client) -> dict:
                 "decision": screening.decision,
                 "amendments": [_amendment(a) for a in screening.amendments.all()],
                 "overrides": [_override(o) for o in screening.overrides.all()],
+                "consent": _consent(screening),
             }
             for screening in screenings
         ],

@@ -374,3 +374,7 @@ class CardFeedback(AppendOnlyRecord):
 
     def __str__(self):
         return f"Card {self.card} {self.outcome}"
+
+
+# Consent to treatment lives in its own module; imported here so that Django finds its models.
+from .models_consent import Consent, ConsentText  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_corrections, views_dashboard, views_exports
+from . import views, views_consent, views_corrections, views_dashboard, views_exports
 
 app_name = "records"
 
@@ -30,4 +30,14 @@ urlpatterns += [
     path("questionnaire.fhir.json", views_exports.questionnaire_fhir, name="questionnaire_fhir"),
     path("clients/<int:pk>/export/", views_exports.client_export, name="client_export"),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+]
+
+# Consent: taken at the chair by the practitioner; its wording kept by records keepers.
+urlpatterns += [
+    path(
+        "screenings/<int:pk>/consent/",
+        views_consent.screening_consent,
+        name="screening_consent",
+    ),
+    path("consent-text/", views_consent.consent_text, name="consent_text"),
 ]

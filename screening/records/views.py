@@ -16,6 +16,7 @@ from screening.audit.models import AuditAction
 
 from .amendments import corrections_context
 from .comparison import changed_answers
+from .consents import consent_context
 from .forms import ClientSearchForm, RecordFilterForm, RecordSearchForm
 from .models import Client, Screening, in_force_of
 from .presentation import OUTCOME_DISPLAY, answers_by_section, present_decision
@@ -62,6 +63,7 @@ def screening_detail(request, pk):
     }
     audit.log(request, AuditAction.VIEWED, screening)
     context.update(corrections_context(screening, request))
+    context.update(consent_context(screening, request, in_force["outcome"]))
     return render(request, "records/screening_detail.html", context)
 
 

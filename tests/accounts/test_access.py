@@ -11,7 +11,7 @@ from screening.rules.models import Scenario
 from screening.rules.versions import start_draft as open_rules_draft
 from tests.conftest import ROLES, make_member
 from tests.intake.factories import make_draft
-from tests.records.factories import make_client
+from tests.records.factories import make_client, make_screening
 
 OK, FORBIDDEN, NOT_ALLOWED, TO_LOGIN, ONWARD = 200, 403, 405, "login", "onward"
 ANON = "anonymous"
@@ -67,6 +67,9 @@ ROUTES = {
     "records:due_rescreen": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
     "records:client_search": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
     "records:client_detail": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    # Consent: taken by practitioners at the chair; its wording kept by records keepers.
+    "records:screening_consent": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
+    "records:consent_text": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
     # Records keepers only: the dashboard and the questionnaire export (the streamed CSV export
     # and the per-record pages are covered in tests/records/).
     "records:dashboard": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
@@ -106,6 +109,11 @@ def own_client_id(clinic, user):
     return [make_client(clinic).pk]
 
 
+def proceeding_screening_id(clinic, user):
+    practitioner = make_member(clinic, Role.PRACTITIONER)
+    return [make_screening(clinic=clinic, practitioner=practitioner, eczema="history").pk]
+
+
 def open_invitation_token(clinic, user):
     practitioner = make_member(clinic, Role.PRACTITIONER)
     return [create_invitation(clinic=clinic, practitioner=practitioner)[1]]
@@ -115,6 +123,7 @@ def open_invitation_token(clinic, user):
 URL_ARGS = {
     "intake:consultation": own_draft_token,
     "records:client_detail": own_client_id,
+    "records:screening_consent": proceeding_screening_id,
     "invitation_open": open_invitation_token,
     "cds_precaution": lambda clinic, user: ["VITILIGO_FAMILY_HISTORY"],
     "rules:version": lambda clinic, user: [1],

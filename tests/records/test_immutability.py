@@ -7,10 +7,12 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from screening import audit
 from screening.audit.models import AuditAction
 from screening.immutable import IMMUTABLE_MODELS, protect_sqlite_tables
+from screening.records.consents import current_text, take_consent
 from screening.records.models import CardFeedback, RecordChangeRefused, Screening
 from tests.audit.support import amend, override
 from tests.conftest import PASSWORD
@@ -54,6 +56,8 @@ def _row_of(label, clinic, practitioner, records_keeper):
         "records.CardFeedback": lambda: CardFeedback.objects.create(
             clinic=clinic, card=uuid.uuid4(), outcome="overridden", rules=["PREGNANCY"]
         ),
+        "records.ConsentText": lambda: current_text(clinic),
+        "records.Consent": lambda: _consent(clinic, practitioner),
         "audit.AuditEvent": lambda: audit.log_event(
             AuditAction.VIEWED, user=records_keeper, clinic=clinic, obj=screening
         ),
@@ -64,6 +68,19 @@ def _row_of(label, clinic, practitioner, records_keeper):
         ),
     }
     return rows[label]()
+
+
+def _consent(clinic, practitioner):
+    screening = make_screening(clinic=clinic, practitioner=practitioner, eczema="history")
+    now = timezone.now()
+    return take_consent(
+        screening=screening,
+        practitioner=practitioner,
+        signature_png=None,
+        typed_name="Ada Lovelace",
+        client_signed_at=now,
+        countersigned_at=now,
+    )
 
 
 def _refused(statement):
