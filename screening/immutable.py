@@ -30,6 +30,7 @@ IMMUTABLE_MODELS = (
     "records.CardFeedback",
     "records.ConsentText",
     "records.Consent",
+    "records.ClientAnswers",
     "audit.AuditEvent",
     "audit.AuditLink",
 )

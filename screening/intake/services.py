@@ -5,9 +5,33 @@ from django.utils import timezone
 
 from screening.records.services import record_screening
 
+from .forms import ClientIntakeForm, answers_as_post
+from .models import Invitation
+
+
+def client_answers_of(drafts, token):
+    """What the client sent, as an intake, and when, for a draft reviewed from an invitation;
+    None for a consultation the practitioner started. Answers that no longer pass the form's
+    checks count as the practitioner's (None)."""
+    invitation = Invitation.objects.filter(draft__in=drafts.filter(pk=token)).first()
+    if invitation is None or invitation.submitted_at is None:
+        return None
+    form = ClientIntakeForm(data=answers_as_post(invitation.answers))
+    if not form.is_valid():
+        return None
+    return form.to_intake(), invitation.submitted_at
+
 
 def screen_draft(
-    drafts, token, *, answers: dict, intake: dict, clinic, practitioner, remote_addr=None
+    drafts,
+    token,
+    *,
+    answers: dict,
+    intake: dict,
+    clinic,
+    practitioner,
+    remote_addr=None,
+    reviewed=False,
 ):
     """The screening of the draft `token` of `drafts` (the caller's own), recorded once.
 
@@ -15,11 +39,17 @@ def screen_draft(
     conditional UPDATE, in one transaction. When that UPDATE finds the draft screened meanwhile
     (a double submit), the transaction is rolled back and the first screening returned. Raises
     Draft.DoesNotExist for a draft not in `drafts`, and what record_screening raises (then nothing
-    is written).
+    is written). `reviewed`: the draft was started from a client's answers, which are then kept
+    beside the record (who gave each answer).
     """
     with transaction.atomic():
         screening = record_screening(
-            clinic=clinic, practitioner=practitioner, intake=intake, remote_addr=remote_addr
+            clinic=clinic,
+            practitioner=practitioner,
+            intake=intake,
+            remote_addr=remote_addr,
+            # Only a review's page says it is one: a consultation's submit stays in its budget.
+            client_answers=client_answers_of(drafts, token) if reviewed else None,
         )
         unscreened = drafts.filter(pk=token, screening__isnull=True)
         if unscreened.update(data=answers, screening=screening, updated_at=timezone.now()):

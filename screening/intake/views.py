@@ -15,7 +15,7 @@ from screening.records.models import Client
 from screening.records.services import CannotScreen
 
 from .forms import IntakeForm, answers_as_post, checked_answers, initial_from
-from .models import Draft
+from .models import Draft, Invitation
 from .services import screen_draft
 
 
@@ -71,8 +71,18 @@ def consultation(request, token):
     if draft.screening_id is not None:
         return to_screening(draft)
     form = IntakeForm(initial=initial_from(draft.data))
-    context = {"form": form, "draft": draft, "sections": progress(draft.data)}
+    context = {
+        "form": form,
+        "draft": draft,
+        "sections": progress(draft.data),
+        "review": review_of(draft),
+    }
     return render(request, "intake/consultation.html", context)
+
+
+def review_of(draft: Draft) -> Invitation | None:
+    """The invitation whose answers the draft was started from (a review), if any."""
+    return Invitation.objects.filter(draft=draft).first()
 
 
 def submit(request, token):
@@ -89,6 +99,7 @@ def submit(request, token):
                 clinic=request.clinic,
                 practitioner=request.user,
                 remote_addr=audit.client_address(request),
+                reviewed=request.POST.get("review") == "1",
             )
         except Draft.DoesNotExist:
             raise Http404("No such consultation.") from None
@@ -106,7 +117,12 @@ def submit(request, token):
     draft = keep_answers(request, token)
     if draft.screening_id is not None:
         return to_screening(draft)
-    context = {"form": form, "draft": draft, "sections": form.section_progress()}
+    context = {
+        "form": form,
+        "draft": draft,
+        "sections": form.section_progress(),
+        "review": review_of(draft),
+    }
     return render(request, "intake/consultation.html", context)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 
 from .models import Client, Consent, Screening, in_force_of
+from .provenance import sources_for_export
 
 CSV_HEADER = [
     "screened_on",
@@ -136,7 +137,7 @@ def subject_access(client: Client) -> dict:
     screenings = (
         Screening.objects.for_clinic(client.clinic_id)
         .filter(client=client)
-        .select_related("practitioner", "consent__text")
+        .select_related("practitioner", "consent__text", "client_answers")
         .prefetch_related("amendments__author", "overrides__author")
         .order_by("created_at", "id")
     )
@@ -173,6 +174,7 @@ def subject_access(client: Client) -> dict:
                 "decision": screening.decision,
                 "amendments": [_amendment(a) for a in screening.amendments.all()],
                 "overrides": [_override(o) for o in screening.overrides.all()],
+                "answers_given_by": sources_for_export(screening),
                 "consent": _consent(screening),
             }
             for screening in screenings

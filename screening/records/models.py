@@ -376,5 +376,27 @@ class CardFeedback(AppendOnlyRecord):
         return f"Card {self.card} {self.outcome}"
 
 
+class ClientAnswers(AppendOnlyRecord):
+    """The answers a client sent from an invitation before the visit, for the screening the
+    practitioner made from them. Beside the screening's own intake it tells, for every answer,
+    whether the client gave it or the practitioner changed it (records.provenance)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    screening = models.OneToOneField(
+        Screening, on_delete=models.PROTECT, related_name="client_answers"
+    )
+    intake = models.JSONField(help_text="The client's answers as an intake, as they sent them.")
+    sent_at = models.DateTimeField(help_text="When the client sent them.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "client answers"
+        triggers = protect_triggers()
+
+    def __str__(self):
+        return f"The client's answers for screening {self.screening_id}"
+
+
 # Consent to treatment lives in its own module; imported here so that Django finds its models.
 from .models_consent import Consent, ConsentText  # noqa: E402, F401

@@ -8,7 +8,7 @@ from django.utils import timezone
 from screening import audit
 from screening.rules.services import NoPublishedRuleSet, decide
 
-from .models import Client, Screening, decided_fields
+from .models import Client, ClientAnswers, Screening, decided_fields
 
 
 def client_for(*, clinic, identity: dict) -> Client:
@@ -36,11 +36,15 @@ class CannotScreen(Exception):
 
 
 @transaction.atomic(savepoint=False)
-def record_screening(*, clinic, practitioner, intake: dict, remote_addr=None) -> Screening:
+def record_screening(
+    *, clinic, practitioner, intake: dict, remote_addr=None, client_answers=None
+) -> Screening:
     """Screen a client and keep the record, with its audit event, in the caller's transaction.
 
-    ``remote_addr`` is the practitioner's address, for the audit trail. Raises CannotScreen when
-    no rule set is published, engine.IntakeInvalid on bad answers; nothing is saved then.
+    ``remote_addr`` is the practitioner's address, for the audit trail. ``client_answers``: the
+    intake the client sent before the visit and when, ``(intake, sent_at)``, kept beside the
+    record when it was reviewed from them. Raises CannotScreen when no rule set is published,
+    engine.IntakeInvalid on bad answers; nothing is saved then.
     """
     screened_on = timezone.localdate()
     try:
@@ -55,6 +59,11 @@ def record_screening(*, clinic, practitioner, intake: dict, remote_addr=None) ->
         intake=intake,
         **decided_fields(decision, version),
     )
+    if client_answers is not None:
+        client_intake, sent_at = client_answers
+        ClientAnswers.objects.create(
+            clinic=clinic, screening=screening, intake=client_intake, sent_at=sent_at
+        )
     audit.log_event(
         "created", user=practitioner, clinic=clinic, obj=screening, remote_addr=remote_addr
     )

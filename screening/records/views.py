@@ -20,6 +20,7 @@ from .consents import consent_context
 from .forms import ClientSearchForm, RecordFilterForm, RecordSearchForm
 from .models import Client, Screening, in_force_of
 from .presentation import OUTCOME_DISPLAY, answers_by_section, present_decision
+from .provenance import sources_on_page
 from .selectors import (
     Cursor,
     DueCursor,
@@ -53,11 +54,13 @@ def screening_detail(request, pk):
     screening = get_clinic_object_or_404(Screening, request, pk=pk)
     previous = previous_screening(screening)
     in_force = in_force_of(screening)
+    sections = answers_by_section(screening.intake)
     context = {
         "screening": screening,
         "in_force": {**in_force, "display": OUTCOME_DISPLAY[in_force["outcome"]]},
         "decision": present_decision(screening.decision, screening.screened_on),
-        "sections": answers_by_section(screening.intake),
+        "sections": sections,
+        **sources_on_page(screening, sections),
         "previous": previous,
         "changes": changed_answers(previous.intake, screening.intake) if previous else [],
     }

@@ -13,7 +13,12 @@ from screening import audit
 from screening.audit.models import AuditAction
 from screening.immutable import IMMUTABLE_MODELS, protect_sqlite_tables
 from screening.records.consents import current_text, take_consent
-from screening.records.models import CardFeedback, RecordChangeRefused, Screening
+from screening.records.models import (
+    CardFeedback,
+    ClientAnswers,
+    RecordChangeRefused,
+    Screening,
+)
 from tests.audit.support import amend, override
 from tests.conftest import PASSWORD
 from tests.records.factories import make_screening
@@ -58,6 +63,9 @@ def _row_of(label, clinic, practitioner, records_keeper):
         ),
         "records.ConsentText": lambda: current_text(clinic),
         "records.Consent": lambda: _consent(clinic, practitioner),
+        "records.ClientAnswers": lambda: ClientAnswers.objects.create(
+            clinic=clinic, screening=screening, intake=screening.intake, sent_at=timezone.now()
+        ),
         "audit.AuditEvent": lambda: audit.log_event(
             AuditAction.VIEWED, user=records_keeper, clinic=clinic, obj=screening
         ),
