@@ -26,6 +26,8 @@ urlpatterns = [
     path("csp-report/", account_security.csp_report, name="csp_report"),
     path("records/", include("screening.records.urls")),
     path("consultations/", include("screening.intake.urls")),
+    # The same pages edit the safety floor (/rules/) and the signed-in clinic's layer.
+    path("rules/clinic/", include("screening.rules.urls", namespace="clinic_rules")),
     path("rules/", include("screening.rules.urls")),
     path("sources/", views_sources.sources, name="sources"),
     path("rules/", include("screening.records.impact_urls")),

@@ -131,7 +131,7 @@ def service(request):
     data = hook_request(request_json(request))
     intake = intake_of(questionnaire_response(data.get("prefetch")))
     rule_set = published_rule_set()
-    decision, _ = decide(intake, on=timezone.localdate(), rule_set=rule_set)
+    decision, _ = decide(intake, on=timezone.localdate(), rule_set=rule_set, clinic=who.clinic)
     made = cards_for(
         decision,
         service_label=f"Microneedling screening rules, version {rule_set.version}",

@@ -47,12 +47,12 @@ def rule_set_for(version: int | None):
         raise invalid_input([{"field": "rule_set", "message": str(missing)}]) from None
 
 
-def evaluated(intake: object, *, on: datetime.date, rule_set) -> dict:
+def evaluated(intake: object, *, on: datetime.date, rule_set, clinic) -> dict:
     """The decision JSON `manage.py screen` prints for this intake, rule set and day."""
     if not isinstance(intake, dict):
         raise invalid_input([{"field": "body", "message": "The body must be a JSON object."}])
     try:
-        return decide(intake, on=on, rule_set=rule_set)[0]
+        return decide(intake, on=on, rule_set=rule_set, clinic=clinic)[0]
     except engine.IntakeInvalid as invalid:
         raise invalid_input(field_errors(invalid)) from None
 
@@ -68,7 +68,12 @@ def evaluated(intake: object, *, on: datetime.date, rule_set) -> dict:
 def evaluate(request, on: datetime.date | None = None, rule_set: int | None = None):
     api_key = require_scope(request, Scope.EVALUATE)
     intake = request_json(request)
-    decision = evaluated(intake, on=on or timezone.localdate(), rule_set=rule_set_for(rule_set))
+    decision = evaluated(
+        intake,
+        on=on or timezone.localdate(),
+        rule_set=rule_set_for(rule_set),
+        clinic=api_key.clinic,
+    )
     audit.log_event(
         AuditAction.EVALUATED,
         user=api_key.user,

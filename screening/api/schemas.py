@@ -37,11 +37,15 @@ class Finding(Schema):
     source: str
     source_section: str
     rescreen_after_days: int | None = None
+    # Where the rule is kept: the installation's safety floor, or the clinic's own layer (absent
+    # from decisions saved before clinic layers).
+    layer: Literal["floor", "clinic"] | None = None
 
 
 class Decision(Schema):
     outcome: Outcome
     rule_set_version: int
+    clinic_layer_version: int | None = None
     findings: list[Finding]
     rescreen_after: str | None
     medications: list[dict[str, Any]]

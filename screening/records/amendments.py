@@ -47,7 +47,7 @@ def amendment_record(
     intake = copy.deepcopy(answers)
     if "client" in screening.intake:
         intake["client"] = copy.deepcopy(screening.intake["client"])
-    decision, version = decide(intake, on=screening.screened_on)
+    decision, version = decide(intake, on=screening.screened_on, clinic=screening.clinic)
     amendment = Amendment.objects.create(
         clinic=screening.clinic,
         screening=screening,

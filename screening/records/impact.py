@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from screening import engine
 from screening.rules.models import ImpactRun, RuleSet
-from screening.rules.services import compile_rule_set
+from screening.rules.services import ScreeningRules, rules_of
 from screening.rules.transfer import export_rule_set
 
 from .models import Screening
@@ -54,28 +54,35 @@ def signature(rule_set: RuleSet) -> str:
 
 
 def start_run(*, rule_set: RuleSet, user, clinic) -> ImpactRun:
+    """A run of a floor draft over every clinic's screenings, or of a layer over its clinic's."""
     return ImpactRun.objects.create(
         rule_set=rule_set,
         started_by=user,
         clinic_id=clinic.pk if clinic else None,
         signature=signature(rule_set),
-        total=Screening.objects.count(),
+        total=_screenings(rule_set).count(),
     )
 
 
-def outcome_of(compiled: engine.CompiledRuleSet, intake: object) -> str | None:
-    """The outcome the compiled set gives a stored intake; None when it no longer validates."""
+def _screenings(rule_set: RuleSet):
+    if rule_set.is_layer:
+        return Screening.objects.filter(clinic_id=rule_set.clinic_id)
+    return Screening.objects.all()
+
+
+def outcome_of(compiled: ScreeningRules, intake: object) -> str | None:
+    """The outcome the rules give a stored intake; None when it no longer validates."""
     try:
         valid = engine.validate_intake(intake)
     except engine.IntakeInvalid:
         return None
-    return compiled.fired_codes(valid, on=ON).outcome  # the outcome only: no findings built
+    return compiled.outcome(valid, on=ON)  # the outcome only: no findings built
 
 
 class Evaluator:
     """Outcomes of stored intakes (their JSON text), remembered: identical answers repeat."""
 
-    def __init__(self, compiled: engine.CompiledRuleSet):
+    def __init__(self, compiled: ScreeningRules):
         self.compiled = compiled
         self.seen: dict[str, str | None] = {}
 
@@ -124,9 +131,10 @@ def evaluate_rows(evaluator: Evaluator, rows, run: ImpactRun) -> None:
         ]
 
 
-def _rows(after_id: int):
+def _rows(rule_set: RuleSet, after_id: int):
     return (
-        Screening.objects.filter(pk__gt=after_id)
+        _screenings(rule_set)
+        .filter(pk__gt=after_id)
         .order_by("pk")
         # The JSON text without the client's identity, not the decoded intake: repeated answers
         # are then neither decoded nor validated again.
@@ -143,9 +151,9 @@ def advance(run_id: int, *, seconds: float | None = None) -> ImpactRun:
         run = ImpactRun.objects.select_for_update().get(pk=run_id)
         if run.finished:
             return run
-        evaluator = Evaluator(compile_rule_set(run.rule_set))
+        evaluator = Evaluator(rules_of(run.rule_set))
         while True:  # at least one chunk per call
-            chunk = list(_rows(run.last_id)[:CHUNK_SIZE])
+            chunk = list(_rows(run.rule_set, run.last_id)[:CHUNK_SIZE])
             evaluate_rows(evaluator, chunk, run)
             if len(chunk) < CHUNK_SIZE:
                 run.finished_at = timezone.now()
@@ -159,8 +167,8 @@ def advance(run_id: int, *, seconds: float | None = None) -> ImpactRun:
 
 def run_to_end(run: ImpactRun) -> ImpactRun:
     """The whole run in one go, streaming rows (the command line and the benchmark)."""
-    evaluator = Evaluator(compile_rule_set(run.rule_set))
-    rows = _rows(run.last_id).iterator(chunk_size=CHUNK_SIZE)
+    evaluator = Evaluator(rules_of(run.rule_set))
+    rows = _rows(run.rule_set, run.last_id).iterator(chunk_size=CHUNK_SIZE)
     evaluate_rows(evaluator, rows, run)
     run.finished_at = timezone.now()
     run.total = run.done

@@ -8,5 +8,6 @@ app_name = "impact"
 
 urlpatterns = [
     path("draft/impact/", views_impact.impact_start, name="start"),
+    path("clinic/draft/impact/", views_impact.impact_start, {"layer": True}, name="start_layer"),
     path("impact/<int:pk>/", views_impact.impact_page, name="run"),
 ]

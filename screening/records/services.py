@@ -48,7 +48,7 @@ def record_screening(
     """
     screened_on = timezone.localdate()
     try:
-        decision, version = decide(intake, on=screened_on)
+        decision, version = decide(intake, on=screened_on, clinic=clinic)
     except NoPublishedRuleSet as error:
         raise CannotScreen(str(error)) from error
     screening = Screening.objects.create(

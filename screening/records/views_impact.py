@@ -20,8 +20,9 @@ rules_admin = role_required(Role.RULES_ADMIN)
 
 @rules_admin
 @require_POST
-def impact_start(request):
-    draft = versions.current_draft()
+def impact_start(request, layer=False):
+    """Preview the floor's draft, or (`layer`) the draft of the clinic's layer."""
+    draft = versions.current_draft(request.clinic if layer else None)
     if draft is None:
         raise Http404("There is no draft.")
     run = start_preview(rule_set=draft, user=request.user, clinic=request.clinic)
@@ -33,6 +34,8 @@ def impact_start(request):
 def impact_page(request, pk):
     """The run as a worker has it so far: reading the page writes nothing."""
     run = get_object_or_404(ImpactRun, pk=pk)
+    if run.rule_set.clinic_id not in (None, request.clinic.pk):
+        raise Http404("Another clinic's preview.")
     own = run.own_changes if run.clinic_id == request.clinic.pk else []
     context = {
         "run": run,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 from django import forms
 
@@ -69,11 +70,20 @@ class RuleForm(CleanTextForm):
         ),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    overrides = forms.CharField(widget=forms.HiddenInput, required=False, max_length=36)
 
     def __init__(self, *args, class_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.class_codes = frozenset(class_codes)
         self.condition_problems: list[dict] = []
+
+    def clean_overrides(self):
+        """The key of the floor rule a clinic's rule makes stricter (sent by "Make stricter")."""
+        key = self.cleaned_data["overrides"].strip()
+        try:
+            return uuid.UUID(key) if key else None
+        except ValueError:
+            raise forms.ValidationError("overrides: not the key of a floor rule.") from None
 
     def clean(self):
         data = super().clean()
@@ -119,6 +129,8 @@ class RuleForm(CleanTextForm):
         values = self.spec_dict(self.cleaned_data["condition_json"])
         values["wait_from"] = values["wait_from"] or ""
         values["reviewed_on"] = self.cleaned_data["reviewed_on"]
+        if self.cleaned_data.get("overrides"):
+            values["overrides"] = self.cleaned_data["overrides"]
         return values
 
 
@@ -148,11 +160,13 @@ class MedicationNameForm(CleanTextForm):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, rule_set, **kwargs):
+    def __init__(self, *args, rule_set, classes_from=None, **kwargs):
+        """`classes_from`: the rule set whose classes a name may take (a layer's floor)."""
         super().__init__(*args, **kwargs)
         self.rule_set = rule_set
         self.fields["classes"].choices = [
-            (c.code, f"{c.label} ({c.code})") for c in rule_set.medication_classes.all()
+            (c.code, f"{c.label} ({c.code})")
+            for c in (classes_from or rule_set).medication_classes.all()
         ]
 
     def _lower(self, key):
@@ -241,9 +255,10 @@ class ScenarioForm(CleanTextForm):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, scenario: Scenario | None, known_codes=(), **kwargs):
+    def __init__(self, *args, scenario: Scenario | None, known_codes=(), clinic=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scenario = scenario
+        self.clinic = clinic
         self.known_codes = frozenset(known_codes)
 
     def clean_name(self):
@@ -279,7 +294,7 @@ class ScenarioForm(CleanTextForm):
         return codes
 
     def save(self) -> Scenario:
-        scenario = self.scenario or Scenario()
+        scenario = self.scenario or Scenario(clinic=self.clinic)
         for field in ("name", "intake", "expected_outcome", "required_codes", "active"):
             setattr(scenario, field, self.cleaned_data[field])
         scenario.save()

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history import register as register_history
 
 from screening import engine
+from screening.accounts.models import Clinic
 
 
 class PublishedRuleSetReadOnly(Exception):
@@ -71,9 +72,22 @@ class Action(models.TextChoices):
 
 
 class RuleSet(models.Model):
-    """One version of the rules and medication vocabulary. Published versions never change."""
+    """One version of the rules and medication vocabulary. Published versions never change.
 
-    version = models.PositiveIntegerField(unique=True)
+    Without a clinic it is a version of the safety floor, the installation's rules. With one it
+    is a version of that clinic's layer: rules added on top of the floor (stricter only), and
+    medication names added to the floor's vocabulary. Each is numbered 1, 2, 3... on its own.
+    """
+
+    clinic = models.ForeignKey(
+        Clinic,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rule_layers",
+        help_text="Empty for the safety floor; else the clinic whose layer this is.",
+    )
+    version = models.PositiveIntegerField()
     status = models.CharField(
         max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT
     )
@@ -99,14 +113,30 @@ class RuleSet(models.Model):
                 condition=models.Q(status__in=RuleSetStatus.values), name="ruleset_status_valid"
             ),
             models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(clinic__isnull=True),
+                name="ruleset_floor_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "version"],
+                condition=models.Q(clinic__isnull=False),
+                name="ruleset_layer_version_unique",
+            ),
+            models.UniqueConstraint(
                 fields=["status"],
-                condition=models.Q(status="draft"),
+                condition=models.Q(status="draft", clinic__isnull=True),
                 name="ruleset_one_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic"],
+                condition=models.Q(status="draft", clinic__isnull=False),
+                name="ruleset_one_layer_draft",
             ),
         ]
 
     def __str__(self):
-        return f"Rule set v{self.version} ({self.get_status_display()})"
+        layer = f"{self.clinic} layer " if self.clinic_id else ""
+        return f"Rule set {layer}v{self.version} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -120,6 +150,10 @@ class RuleSet(models.Model):
     @property
     def is_draft(self):
         return self.status == RuleSetStatus.DRAFT
+
+    @property
+    def is_layer(self):
+        return self.clinic_id is not None
 
 
 class Rule(DraftChildMixin, models.Model):
@@ -158,6 +192,12 @@ class Rule(DraftChildMixin, models.Model):
     condition = models.JSONField()
     reviewed_on = models.DateField(
         null=True, blank=True, help_text="When this rule was last checked against its sources."
+    )
+    overrides = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text="Clinic layers only: the key of the floor rule this rule makes stricter "
+        "(same code and condition; a more severe action or a longer wait).",
     )
 
     objects = DraftChildQuerySet.as_manager()
@@ -226,6 +266,15 @@ class Scenario(models.Model):
         default=list, blank=True, help_text="Precaution codes that must be among the findings."
     )
     active = models.BooleanField(default=True)
+    clinic = models.ForeignKey(
+        Clinic,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty: a floor scenario, run with the floor and with every clinic's layer. "
+        "Else one clinic's scenario, run with its layer only.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,8 @@ from screening import engine
 from .models import RuleSet
 from .versions import needs_review
 
+LAYER_NAMESPACE = "clinic_rules"  # the rules pages under /rules/clinic/ edit the clinic's layer
+
 
 def describe(condition, class_labels) -> str:
     try:
@@ -15,8 +17,9 @@ def describe(condition, class_labels) -> str:
         return "(this condition cannot be put in words: open the rule to fix it)"
 
 
-def rule_rows(rule_set: RuleSet) -> list[dict]:
-    labels = dict(rule_set.medication_classes.values_list("code", "label"))
+def rule_rows(rule_set: RuleSet, classes_from: RuleSet | None = None) -> list[dict]:
+    """Each rule in words; a layer's rules name the classes of `classes_from`, its floor."""
+    labels = dict((classes_from or rule_set).medication_classes.values_list("code", "label"))
     return [
         {
             "rule": rule,

@@ -13,10 +13,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from screening import engine
+from screening.accounts.models import Clinic
 
+from . import layers
 from .models import MedicationClass, MedicationName, Rule, RuleSet, RuleSetStatus
 from .scenarios import ScenarioResult, run_scenarios
-from .services import compile_rule_set, published_rule_set
+from .services import published_layer, published_rule_set, rules_of, screening_rules
 
 REVIEW_AFTER_DAYS = 365
 RULE_FIELDS = (
@@ -45,34 +47,57 @@ class PublishRefused(VersionRefused):
         self.failures = failures or []
 
 
-def lock_versions() -> None:
+def lock_versions(clinic=None) -> None:
     """Take the one lock of every version change (start, discard, publish, roll back).
 
-    It is the row of the highest version (the draft when there is one), locked until the
+    For the floor it is the row of the highest version (the draft when there is one); for a
+    clinic's layer, the clinic's row (a clinic may have no layer yet). Locked until the
     transaction ends: a second request waits, then sees what the first one did. On SQLite,
     which has no row locks, writes are serialised by the database itself.
     """
-    newest = RuleSet.objects.order_by("-version").values_list("pk", flat=True)
+    if clinic is not None:
+        Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+        return
+    newest = RuleSet.objects.filter(clinic=None).order_by("-version").values_list("pk", flat=True)
     for _ in range(5):  # a row deleted while we waited (a discarded draft): lock the next one
         locked = newest.select_for_update().first()
         if locked == newest.first():
             return
 
 
-def current_draft() -> RuleSet | None:
-    return RuleSet.objects.filter(status=RuleSetStatus.DRAFT).first()
+def current_draft(clinic=None) -> RuleSet | None:
+    """The floor's draft, or with a clinic its layer's draft."""
+    return RuleSet.objects.filter(clinic=clinic, status=RuleSetStatus.DRAFT).first()
 
 
-def _next_version() -> int:
-    return (RuleSet.objects.aggregate(top=Max("version"))["top"] or 0) + 1
+def in_use(clinic=None) -> RuleSet | None:
+    """The floor in use, or with a clinic its layer in use (None when it has none)."""
+    return published_layer(clinic) if clinic is not None else published_rule_set()
+
+
+def _next_version(clinic=None) -> int:
+    top = RuleSet.objects.filter(clinic=clinic).aggregate(top=Max("version"))["top"]
+    return (top or 0) + 1
 
 
 def copy_rule_set(source: RuleSet, *, status: str, **extra) -> RuleSet:
     """A new version with copies of `source`'s rules (keys kept), classes and names."""
-    copy = RuleSet(version=_next_version(), status=status, copied_from=source.version, **extra)
+    copy = RuleSet(
+        clinic=source.clinic,
+        version=_next_version(source.clinic),
+        status=status,
+        copied_from=source.version,
+        **extra,
+    )
     copy.save()
     Rule.objects.bulk_create(
-        Rule(rule_set=copy, position=rule.position, key=rule.key, **_rule_values(rule))
+        Rule(
+            rule_set=copy,
+            position=rule.position,
+            key=rule.key,
+            overrides=rule.overrides,
+            **_rule_values(rule),
+        )
         for rule in source.rules.all()
     )
     MedicationClass.objects.bulk_create(
@@ -91,30 +116,41 @@ def _rule_values(rule: Rule) -> dict:
 
 
 @transaction.atomic
-def start_draft() -> RuleSet:
-    """The draft, created as a copy of the version in use when there is none."""
-    lock_versions()
-    draft = current_draft()
+def start_draft(clinic=None) -> RuleSet:
+    """The draft, created as a copy of the version in use when there is none.
+
+    A clinic's first layer draft starts empty: the floor's rules apply without being copied.
+    """
+    lock_versions(clinic)
+    draft = current_draft(clinic)
     if draft is None:
-        draft = copy_rule_set(published_rule_set(), status=RuleSetStatus.DRAFT)
+        source = in_use(clinic)
+        if source is None:
+            draft = RuleSet.objects.create(clinic=clinic, version=_next_version(clinic))
+        else:
+            draft = copy_rule_set(source, status=RuleSetStatus.DRAFT)
     return draft
 
 
 @transaction.atomic
-def discard_draft() -> None:
-    lock_versions()
-    draft = current_draft()
+def discard_draft(clinic=None) -> None:
+    lock_versions(clinic)
+    draft = current_draft(clinic)
     if draft is not None:
         draft.delete()
 
 
 def check_publishable(rule_set: RuleSet) -> list[ScenarioResult]:
-    """Compile `rule_set` and run the scenarios; raise PublishRefused on any problem."""
-    try:
-        compiled = compile_rule_set(rule_set)
-    except (engine.RuleSetInvalid, engine.VocabularyInvalid) as error:
-        raise PublishRefused(f"The rule set cannot be compiled: {error}") from error
-    results = run_scenarios(compiled)
+    """Compile `rule_set` and run the scenarios; raise PublishRefused on any problem.
+
+    A clinic's layer is compiled with the floor in use, every rule of it checked against the
+    floor (stricter only), and run with the floor's scenarios as well as its own.
+    """
+    if rule_set.is_layer:
+        problems = layers.weakening_problems(rule_set, published_rule_set())
+        if problems:
+            raise PublishRefused("The layer would weaken the safety floor: " + " ".join(problems))
+    results = check_scenarios(rule_set)
     failures = [result for result in results if not result.passed]
     if failures:
         raise PublishRefused(
@@ -122,6 +158,15 @@ def check_publishable(rule_set: RuleSet) -> list[ScenarioResult]:
             failures,
         )
     return results
+
+
+def check_scenarios(rule_set: RuleSet) -> list[ScenarioResult]:
+    """The scenarios' results for a floor version or a layer (with the floor in use)."""
+    try:
+        rules = rules_of(rule_set)
+    except (engine.RuleSetInvalid, engine.VocabularyInvalid) as error:
+        raise PublishRefused(f"The rule set cannot be compiled: {error}") from error
+    return run_scenarios(rules, clinic=rule_set.clinic)
 
 
 def _publish(rule_set: RuleSet, *, user, note: str) -> RuleSet:
@@ -137,39 +182,68 @@ def _publish(rule_set: RuleSet, *, user, note: str) -> RuleSet:
 
 
 @transaction.atomic
-def publish_draft(*, user, note: str) -> RuleSet:
+def publish_draft(*, user, note: str, clinic=None) -> RuleSet:
     """Make the draft the version in use. Raises PublishRefused (and publishes nothing)."""
-    lock_versions()
-    draft = current_draft()
+    lock_versions(clinic)
+    draft = current_draft(clinic)
     if draft is None:
         raise PublishRefused("There is no draft to publish.")
     return _publish(draft, user=user, note=note)
 
 
 @transaction.atomic
-def roll_back_to(*, version: int, user, note: str, seen_in_use: int | None = None) -> RuleSet:
+def roll_back_to(
+    *, version: int, user, note: str, seen_in_use: int | None = None, clinic=None
+) -> RuleSet:
     """Publish a copy of published version `version` as a new version, in one step.
 
     `seen_in_use` is the version in use when the admin chose to roll back (the page sends it):
     when another version was published since (a second click, or two admins at once), the
     rollback is refused, so one rollback makes one version.
     """
-    lock_versions()
-    source = RuleSet.objects.filter(version=version, status=RuleSetStatus.PUBLISHED).first()
+    lock_versions(clinic)
+    published = RuleSet.objects.filter(clinic=clinic, status=RuleSetStatus.PUBLISHED)
+    source = published.filter(version=version).first()
     if source is None:
         raise VersionRefused(f"Version {version} is not a published version.")
-    if current_draft() is not None:
+    if current_draft(clinic) is not None:
         raise VersionRefused("Publish or discard the draft before rolling back.")
-    in_use = published_rule_set().version
-    if seen_in_use is not None and in_use != seen_in_use:
+    newest = in_use(clinic).version
+    if seen_in_use is not None and newest != seen_in_use:
         raise VersionRefused(
-            f"Version {in_use} was published since this page was opened (perhaps by a second "
+            f"Version {newest} was published since this page was opened (perhaps by a second "
             f"click): nothing more was published. Check the versions before rolling back again."
         )
     if not note.strip():
         raise PublishRefused("Write a change note: why roll back.")
     copy = copy_rule_set(source, status=RuleSetStatus.DRAFT)
     return _publish(copy, user=user, note=note)
+
+
+def layer_problems(layer: RuleSet, floor: RuleSet) -> list[str]:
+    """What the clinic should look at in its layer over `floor`: duplicates, contradictions, and
+    scenarios (the floor's and its own) that fail with the two together."""
+    problems = layers.layer_flags(layer, floor)
+    try:
+        results = run_scenarios(screening_rules(floor, layer), clinic=layer.clinic)
+    except (engine.RuleSetInvalid, engine.VocabularyInvalid) as error:
+        return [*problems, f"The layer cannot be compiled with the floor: {error}"]
+    problems += [
+        f"Scenario '{result.scenario.name}' fails: {' '.join(result.reasons)}"
+        for result in results
+        if not result.passed
+    ]
+    return problems
+
+
+def recheck_layers(floor: RuleSet) -> dict:
+    """Each clinic's layer in use checked against a newly published floor: clinic -> problems."""
+    found = {}
+    for clinic in Clinic.objects.filter(rule_layers__status=RuleSetStatus.PUBLISHED).distinct():
+        problems = layer_problems(published_layer(clinic), floor)
+        if problems:
+            found[clinic] = problems
+    return found
 
 
 def needs_review(rule: Rule, *, today: datetime.date | None = None) -> bool:

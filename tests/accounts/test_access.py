@@ -7,7 +7,10 @@ from django.urls import reverse
 from screening.accounts.models import Role
 from screening.intake.invitations import create_invitation
 from screening.records.impact import start_run
-from screening.rules.models import Scenario
+from screening.rules.editing import save_rule
+from screening.rules.models import RuleSet, Scenario
+from screening.rules.services import published_rule_set
+from screening.rules.versions import RULE_FIELDS, publish_draft
 from screening.rules.versions import start_draft as open_rules_draft
 from tests.conftest import ROLES, make_member
 from tests.intake.factories import make_draft
@@ -94,6 +97,18 @@ ROUTES = {
     "rules:rule_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:publish": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "impact:run": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    # The same pages for the signed-in clinic's own layer of rules (under /rules/clinic/).
+    "clinic_rules:versions": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:version": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:vocabulary": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:rollback": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:diff": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:scenarios": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:scenario_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:scenario_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:rule_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:rule_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:publish": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
 }
 
 
@@ -137,6 +152,45 @@ URL_ARGS = {
         start_run(rule_set=open_rules_draft(), user=None, clinic=clinic).pk
     ],
 }
+
+
+def published_layer_version(clinic, user):
+    """Version 1 of the clinic's layer, published, and version 2 open as its draft."""
+    if not RuleSet.objects.filter(clinic=clinic).exists():
+        open_rules_draft(clinic)
+        publish_draft(user=None, note="A first layer", clinic=clinic)
+        open_rules_draft(clinic)
+    return [1]
+
+
+def layer_rule_id(clinic, user):
+    draft = open_rules_draft(clinic)
+    floor_rule = published_rule_set().rules.first()
+    values = {field: getattr(floor_rule, field) for field in RULE_FIELDS}
+    saved = save_rule(draft=draft, rule=None, values=values, revision=None)
+    return [saved.pk]
+
+
+def own_scenario_id(clinic, user):
+    baseline = Scenario.objects.filter(expected_outcome="proceed", required_codes=[]).first()
+    own = Scenario.objects.create(
+        name="Ours", clinic=clinic, intake=baseline.intake, expected_outcome="proceed"
+    )
+    return [own.pk]
+
+
+URL_ARGS.update(
+    {
+        "clinic_rules:version": published_layer_version,
+        "clinic_rules:vocabulary": published_layer_version,
+        "clinic_rules:rollback": published_layer_version,
+        "clinic_rules:rule_new": lambda clinic, user: open_rules_draft(clinic) and [],
+        "clinic_rules:publish": lambda clinic, user: open_rules_draft(clinic) and [],
+        "clinic_rules:rule_edit": layer_rule_id,
+        "clinic_rules:diff": lambda clinic, user: published_layer_version(clinic, user) and [],
+        "clinic_rules:scenario_edit": own_scenario_id,
+    }
+)
 
 
 def visitors():

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DECISION_KEYS = {
     "outcome",
     "rule_set_version",
+    "clinic_layer_version",
     "findings",
     "rescreen_after",
     "medications",

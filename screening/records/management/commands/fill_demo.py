@@ -29,8 +29,8 @@ from screening.accounts.models import Clinic, Membership, Role
 from screening.records.models import Client, FindingCode, Screening, decided_fields
 from screening.rules.services import (
     NoPublishedRuleSet,
-    compiled_rule_set,
     published_rule_set,
+    screening_rules,
 )
 
 FIRST_NAMES = (
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         clinic_row, _ = Clinic.objects.get_or_create(name=clinic)
         practitioners = demo_practitioners(clinic_row)
-        pool = decided_pool(rng, compiled_rule_set(rule_set))
+        pool = decided_pool(rng, screening_rules(rule_set))
         # Ages follow each client's date of birth, unless a rule reads the age: then the pool's
         # own age stays, so that every stored decision is the decision of its stored intake.
         self.real_ages = not rule_set.rules.filter(condition__icontains="client_age_years").exists()

@@ -6,7 +6,7 @@ from screening.rules import transfer, versions
 from screening.rules.management.commands.screen import read_input
 from screening.rules.models import RuleSet
 from screening.rules.scenarios import run_scenarios
-from screening.rules.services import NoPublishedRuleSet, compile_rule_set, published_rule_set
+from screening.rules.services import NoPublishedRuleSet, published_rule_set, screening_rules
 
 INVALID_INPUT = 2
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if number is None:
             rule_set = published_rule_set()
         else:
-            rule_set = RuleSet.objects.filter(version=number).first()
+            rule_set = RuleSet.objects.filter(clinic=None, version=number).first()
             if rule_set is None:
                 raise CommandError(f"There is no rule set version {number}.")
         data = transfer.export_rule_set(rule_set)
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         rule_set = versions.current_draft() if draft else published_rule_set()
         if rule_set is None:
             raise CommandError("There is no draft.")
-        results = run_scenarios(compile_rule_set(rule_set))
+        results = run_scenarios(screening_rules(rule_set))
         failures = [r for r in results if not r.passed]
         for result in failures:
             self.stdout.write(f"FAIL {result.scenario.name}: {' '.join(result.reasons)}")

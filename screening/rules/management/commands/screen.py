@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from screening import engine
+from screening.accounts.models import Clinic
 from screening.engine.cleaning import shown_name as shown
 from screening.rules.services import NoSuchRuleSet, decide, published_rule_set, published_version
 
@@ -54,15 +55,21 @@ class Command(BaseCommand):
         parser.add_argument("file", help="a JSON file, or - for standard input")
         parser.add_argument("--rule-set", type=int, dest="version", help="rule-set version")
         parser.add_argument("--on", dest="on", help="screening date YYYY-MM-DD (default today)")
+        parser.add_argument(
+            "--clinic", help="the clinic's name: screen with its layer over the floor as well"
+        )
 
-    def handle(self, *args, file, version=None, on=None, **options):
+    def handle(self, *args, file, version=None, on=None, clinic=None, **options):
         screening_date = self.parse_date(on)
         self.set_up_embedded_database()
         rule_set = self.rule_set(version)
+        clinic = self.clinic(clinic)
         data = self.read(file)
         intakes = data if isinstance(data, list) else [data]
         self.reject_invalid(intakes, many=isinstance(data, list))
-        decisions = [decide(i, on=screening_date, rule_set=rule_set)[0] for i in intakes]
+        decisions = [
+            decide(i, on=screening_date, rule_set=rule_set, clinic=clinic)[0] for i in intakes
+        ]
         output = decisions if isinstance(data, list) else decisions[0]
         self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
 
@@ -95,6 +102,16 @@ class Command(BaseCommand):
             return published_rule_set() if version is None else published_version(version)
         except NoSuchRuleSet as missing:
             raise CommandError(f"--rule-set: {missing}", returncode=INVALID_INPUT) from None
+
+    def clinic(self, name):
+        if name is None:
+            return None
+        clinic = Clinic.objects.filter(name=name).first()
+        if clinic is None:
+            raise CommandError(
+                f"--clinic: there is no clinic called '{shown(name)}'.", returncode=INVALID_INPUT
+            )
+        return clinic
 
     def read(self, file):
         data = read_input(file)
