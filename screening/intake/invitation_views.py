@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from screening import audit
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
+from screening.forms import CleanTextForm
 from screening.records.models import Client
 
 from . import invitations
@@ -29,9 +30,10 @@ def clinic_practitioners(clinic):
     )
 
 
-class InviteForm(forms.Form):
-    """Who the invitation is for: a returning client (optional) and, for a records keeper, the
-    practitioner who will review it."""
+class InviteForm(CleanTextForm):
+    """Who the invitation is for: a returning client (optional), for a records keeper the
+    practitioner who will review it, and where email is set up the address to send the link to
+    (used once, never kept)."""
 
     client = forms.IntegerField(required=False, widget=forms.HiddenInput)
     practitioner = forms.ModelChoiceField(
@@ -40,10 +42,22 @@ class InviteForm(forms.Form):
         label="Practitioner who will review the answers",
         error_messages={"invalid_choice": "Practitioner: choose one of the clinic's."},
     )
+    email = forms.EmailField(
+        required=False,
+        max_length=254,
+        label="Client's email address (optional)",
+        help_text="The link is emailed to it. The address is not kept.",
+        error_messages={
+            "invalid": "Email address: enter one like name@example.org.",
+            "max_length": "Email address: at most 254 characters.",
+        },
+    )
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        if not settings.INVITATION_EMAIL:
+            del self.fields["email"]
         if request.role == Role.PRACTITIONER:
             del self.fields["practitioner"]
         else:
@@ -83,10 +97,13 @@ def new_invitation(request):
             remote_addr=audit.client_address(request),
         )
         link = invitations.link_of(token)
+        email = form.cleaned_data.get("email")
+        sent = bool(email) and invitations.email_link(invitation, link, email)
         context = {
             "invitation": invitation,
             "link": link,
             "qr": segno.make(link, error="m").svg_data_uri(scale=4),
+            "email": "sent" if sent else "failed" if email else "",
         }
         return render(request, "intake/invitation_link.html", context, status=201)
     context = {"form": form, "client": client, "hours": settings.INVITATION_HOURS}

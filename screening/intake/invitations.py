@@ -6,9 +6,12 @@ is stored, so the link is shown once, when it is made. The link's base is the se
 
 import datetime
 import hashlib
+import logging
 import secrets
+import smtplib
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +22,7 @@ from screening.audit.models import AuditAction
 from .models import Draft, Invitation
 
 TOKEN_BYTES = 32
+logger = logging.getLogger(__name__)
 
 
 def token_hash(token: str) -> str:
@@ -61,6 +65,28 @@ def create_invitation(*, clinic, practitioner, client=None, remote_addr=None):
             remote_addr=remote_addr,
         )
     return invitation, token
+
+
+def email_link(invitation: Invitation, link: str, address: str) -> bool:
+    """Send the link to the client's address (not kept); False when the mail server refused.
+
+    The email names the clinic only: whoever reads it learns nothing about the client."""
+    expires = timezone.localtime(invitation.expires_at)
+    until = f"{expires.day} {expires:%B %Y, %H:%M}"
+    body = (
+        f"Hello,\n\n{invitation.clinic.name} asks you to answer some questions about your health "
+        "and skin before your microneedling appointment. It takes about ten minutes, on your "
+        f"phone or a computer:\n\n{link}\n\nThe link works until {until}, "
+        "or until you send your answers. If you were not expecting this email, you can ignore "
+        f"it.\n\n{invitation.clinic.name}\n"
+    )
+    subject = f"{invitation.clinic.name}: questions before your appointment"
+    try:
+        send_mail(subject, body, None, [address])
+    except (smtplib.SMTPException, OSError):
+        logger.warning("An invitation email could not be sent (invitation %s)", invitation.pk)
+        return False
+    return True
 
 
 def find(token: str) -> Invitation | None:
