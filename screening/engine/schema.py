@@ -119,7 +119,7 @@ CHEMO_RADIO = _choices(
     over_12_months_ago="Over 12 months ago",
 )
 
-# The sections of INTAKE.md (A to G) with their fields, in form order.
+# The sections of INTAKE.md (A to G) with their fields, in INTAKE.md's order.
 _SECTIONS = (
     (
         "Treatment context",
@@ -260,11 +260,76 @@ _DERIVED = (
     _field("any_infection_in_area", "bool", "Any infection in the treatment area", derived=True),
 )
 
-#: The sections of INTAKE.md, each a title and the names of its fields.
-INTAKE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    (title, tuple(field.name for field in fields)) for title, fields in _SECTIONS
+#: The consultation's sections, each a title and the names of its fields: INTAKE.md's A to G
+#: regrouped so that each fits a tablet screen. The form asks them so; records show them so.
+INTAKE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Client and treatment",
+        ("client_age_years", "treatment_areas", "treatment_goal", "fitzpatrick_type"),
+    ),
+    (
+        "Infection and skin today",
+        (
+            "active_infections",
+            "unwell_or_fever_today",
+            "cold_sore_history",
+            "antiviral_prophylaxis_arranged",
+            "open_wounds_in_area",
+            "sunburn_in_area_last_14_days",
+            "tanning_in_area_last_14_days",
+            "tattoo_or_pmu_in_area",
+            "suspicious_lesion_in_area",
+        ),
+    ),
+    (
+        "Skin conditions",
+        (
+            "acne_in_area",
+            "eczema",
+            "psoriasis",
+            "rosacea",
+            "other_skin_conditions",
+            "skin_cancer_history",
+        ),
+    ),
+    (
+        "Pigment and autoimmune",
+        (
+            "history_of_pih",
+            "vitiligo",
+            "vitiligo_family_history",
+            "previous_depigmentation",
+            "autoimmune_conditions",
+        ),
+    ),
+    (
+        "Healing and general health",
+        (
+            "keloid_or_hypertrophic_scarring",
+            "bleeding_disorder",
+            "diabetes",
+            "diabetes_well_controlled",
+            "immunodeficiency_or_transplant",
+            "chemotherapy_or_radiotherapy",
+            "radiotherapy_to_treatment_area_ever",
+            "cardiac_condition_or_implanted_device",
+            "pregnant",
+            "breastfeeding",
+        ),
+    ),
+    (
+        "Medicines, skincare, allergies and procedures",
+        (
+            "medications",
+            "isotretinoin_last_dose_months_ago",
+            "topical_products",
+            "allergies",
+            "allergy_details",
+            "recent_procedures",
+        ),
+    ),
 )
-#: Every intake field of INTAKE.md, in form order. All are required.
+#: Every intake field of INTAKE.md, in INTAKE.md's order. All are required.
 INTAKE_FIELDS: MappingProxyType[str, FieldSpec] = MappingProxyType({f.name: f for f in _FIELDS})
 #: Facts the engine derives from the intake; usable in conditions, never entered.
 DERIVED_FIELDS: MappingProxyType[str, FieldSpec] = MappingProxyType({f.name: f for f in _DERIVED})

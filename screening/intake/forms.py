@@ -13,6 +13,7 @@ import functools
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
@@ -27,6 +28,8 @@ from screening.forms import CleanTextForm
 
 from .questions import (
     FITZPATRICK,
+    NO,
+    YES,
     Rows,
     any_of,
     choices_of,
@@ -50,13 +53,16 @@ from .sections import (
 
 MAX_VALUE_LENGTH = 5000
 MAX_VALUES = 20
+# The questions "None of these apply" answered, kept with the answers until the record is made.
+NONE_APPLIED = "none_applied"
+STORED_NAMES = (*FIELD_NAMES, NONE_APPLIED)
 
 
 def raw_answers(post) -> dict[str, list[str]]:
     """The form's answers from a POST as stored in `Draft.data`: name -> list of values."""
     return {
         name: [value[:MAX_VALUE_LENGTH] for value in post.getlist(name)[:MAX_VALUES]]
-        for name in FIELD_NAMES
+        for name in STORED_NAMES
         if name in post
     }
 
@@ -65,9 +71,13 @@ def checked_answers(post, stored: dict) -> tuple[dict[str, list[str]], dict[str,
     """`raw_answers`, and why each answer that cannot be stored was refused (by field name).
 
     A refused answer (a NUL character, say) keeps its stored value, so the draft stays one that
-    can be saved and screened, and every other answer is still kept.
+    can be saved and screened, and every other answer is still kept. A press of a section's
+    "None of these apply" (`apply_none`, without script) answers its unanswered questions.
     """
     data = raw_answers(post)
+    if post.get("apply_none") in NONE_ANSWERS:
+        apply_none(data, post["apply_none"])
+    keep_none_marks(data)
     refused = {}
     for name, values in list(data.items()):
         problem = next(filter(None, map(text_problem, values)), None)
@@ -81,6 +91,41 @@ def checked_answers(post, stored: dict) -> tuple[dict[str, list[str]], dict[str,
     return data, refused
 
 
+def apply_none(data: dict, section: str) -> list[str]:
+    """Answer No or None to each question of `section` that has no answer yet, and mark it.
+
+    A question answered already, or whose follow-up holds anything, keeps its answer: the button
+    never overwrites what was typed. Returns the names of the questions it answered.
+    """
+    answered = []
+    for name, value in NONE_ANSWERS[section].items():
+        if any(value.strip() for n in (name, *FOLLOW_UPS[name]) for value in data.get(n, [])):
+            continue
+        data[name] = [value]
+        answered.append(name)
+    data[NONE_APPLIED] = [*data.get(NONE_APPLIED, []), *answered]
+    return answered
+
+
+def none_applied_message(section: str, data: dict) -> str:
+    """What "None of these apply" did in `section`, said after the page comes back."""
+    number, title = next((n, s.title) for n, s in enumerate(SECTIONS, 1) if s.key == section)
+    marked = set(data.get(NONE_APPLIED, ()))
+    count = sum(name in marked for name in NONE_ANSWERS[section])
+    return (
+        f"{number}. {title}: {count} question{pluralize(count)} answered No or None. Check them "
+        "with the client and change any that does apply."
+    )
+
+
+def keep_none_marks(data: dict) -> None:
+    """Keep the marks of the questions whose answer is still the one "None of these apply" gave."""
+    marks = set(data.pop(NONE_APPLIED, []))
+    kept = [name for name in NONE_VALUE if name in marks and data.get(name) == [NONE_VALUE[name]]]
+    if kept:
+        data[NONE_APPLIED] = kept
+
+
 def answers_as_post(data: dict) -> MultiValueDict:
     """Stored answers in the shape of a POST, to bind a form to them."""
     return MultiValueDict({name: list(values) for name, values in data.items()})
@@ -92,7 +137,7 @@ def initial_from(data: dict) -> dict:
     return {
         name: list(values) if name in multiple else values[0]
         for name, values in data.items()
-        if values and name in FIELD_NAMES
+        if values and name in STORED_NAMES
     }
 
 
@@ -103,7 +148,7 @@ def age_on(day: datetime.date, date_of_birth: datetime.date) -> int:
 
 
 def _is_multiple(field) -> bool:
-    return isinstance(field, forms.MultipleChoiceField)
+    return isinstance(field, forms.MultipleChoiceField | NoneMarks)
 
 
 def _row_fields(rows: Rows) -> dict[str, forms.Field]:
@@ -129,6 +174,15 @@ def _row_field(rows: Rows, column: str, name: str) -> forms.Field:
     return whole_number("How many days ago?", name)
 
 
+class NoneMarks(forms.Field):
+    """The questions "None of these apply" answered (hidden inputs); unknown names are ignored."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [name for name in value or () if name in NONE_VALUE]
+
+
 class IntakeForm(CleanTextForm):
     # 1. Client and treatment
     client_name = text("Client's full name", "Client's name", missing="enter the client's name.")
@@ -150,7 +204,7 @@ class IntakeForm(CleanTextForm):
         "Clinic reference (optional)", "Clinic reference", max_length=100, required=False
     )
     treatment_areas = any_of("treatment_areas", "Which areas will be treated?", required=True)
-    treatment_goal = one_of("treatment_goal", "Main goal of the treatment", select=True)
+    treatment_goal = one_of("treatment_goal", "Main goal of the treatment")
     fitzpatrick_type = one_of(
         "fitzpatrick_type",
         "Fitzpatrick skin type (your assessment)",
@@ -334,6 +388,7 @@ class IntakeForm(CleanTextForm):
         "microneedling, dermabrasion, surgery, or waxing, threading or depilatory cream?",
         field_label("recent_procedures"),
     )
+    none_applied = NoneMarks(required=False)
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -508,6 +563,22 @@ class IntakeForm(CleanTextForm):
         months = c["isotretinoin_months_ago"]
         return int(months) if months.is_integer() else months
 
+    def none_applied_sections(self) -> list[dict]:
+        """By section, the intake fields whose answer "None of these apply" gave (for the record),
+        from a valid form: the marked questions still answered as the button answered them."""
+        marked = {
+            name
+            for name in self.cleaned_data.get(NONE_APPLIED, ())
+            if self._raw(name) == NONE_VALUE[name]
+        }
+        sections = []
+        for section in SECTIONS:
+            questions = NONE_ANSWERS.get(section.key, {})
+            fields = [ASKED_FOR.get(name, name) for name in questions if name in marked]
+            if fields:
+                sections.append({"section": section.title, "fields": fields})
+        return sections
+
     def section_progress(self) -> list[dict]:
         """Each section, complete when every question in it that applies is validly answered."""
         return [
@@ -515,6 +586,7 @@ class IntakeForm(CleanTextForm):
                 "key": section.key,
                 "number": number,
                 "title": section.title,
+                "short": section.short,
                 "complete": not any(name in self.errors for name in section.field_names),
             }
             for number, section in enumerate(SECTIONS, 1)
@@ -537,13 +609,46 @@ for _rows in ROW_EDITORS:
     IntakeForm.base_fields.update(_row_fields(_rows))
 
 
+def _none_answer(name: str) -> str | None:
+    """The explicit No or None of a question, if it has one."""
+    values = [value for value, _ in getattr(IntakeForm.base_fields[name], "choices", ())]
+    if values == [YES, NO]:
+        return NO
+    return "none" if "none" in values else None
+
+
+#: By section, the answer "None of these apply" gives each of its own yes/no and list questions.
+NONE_ANSWERS: dict[str, dict[str, str]] = {
+    section.key: answers
+    for section in SECTIONS
+    if (answers := {q: a for q in section.top_questions() if (a := _none_answer(q))})
+}
+NONE_VALUE: dict[str, str] = {q: a for answers in NONE_ANSWERS.values() for q, a in answers.items()}
+#: The follow-up questions of each question: a filled follow-up means the question is answered.
+FOLLOW_UPS: dict[str, tuple[str, ...]] = {
+    q: follow_ups for section in SECTIONS for q, follow_ups in section.top_questions().items()
+}
+#: The intake field a gate question asks about, where their names differ.
+ASKED_FOR = {
+    "has_active_infections": "active_infections",
+    "has_other_skin_conditions": "other_skin_conditions",
+    "has_vitiligo": "vitiligo",
+    "has_autoimmune_conditions": "autoimmune_conditions",
+    "takes_medications": "medications",
+    "isotretinoin_ever": "isotretinoin_last_dose_months_ago",
+    "uses_topical_products": "topical_products",
+    "has_allergies": "allergies",
+    "had_recent_procedures": "recent_procedures",
+}
+
+
 @functools.cache
 def consultation_helper() -> FormHelper:
     """The crispy helper of every IntakeForm: read only while rendering, so it is shared."""
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
-    helper.layout = consultation_layout()
+    helper.layout = consultation_layout(NONE_ANSWERS)
     return helper
 
 

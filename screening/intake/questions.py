@@ -168,14 +168,32 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class SideBySide:
+    """Short questions shown side by side on a wide screen."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Section:
     key: str
     title: str
     items: tuple
+    short: str = ""  # the title in the progress bar, where six must fit a phone's width
 
     @property
     def field_names(self) -> list[str]:
         return list(flatten(self.items))
+
+    def top_questions(self) -> dict[str, tuple[str, ...]]:
+        """The section's own questions (not follow-ups), each with the names of its follow-ups."""
+        questions: dict[str, tuple[str, ...]] = {}
+        for item in self.items:
+            if isinstance(item, str):
+                questions[item] = ()
+            elif isinstance(item, FollowUp) and item.gate in questions:
+                questions[item.gate] += tuple(flatten(item.items))
+        return questions
 
 
 def flatten(items):

@@ -1,9 +1,9 @@
-"""The order of the consultation: seven sections, their questions and follow-ups, and the
+"""The order of the consultation: six sections, their questions and follow-ups, and the
 crispy-forms layout drawn from them."""
 
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 
-from .questions import FollowUp, Rows, Section
+from .questions import FollowUp, Rows, Section, SideBySide
 
 INFECTION_ROWS = Rows("active_infections", 4, "infection", ("type", "in_treatment_area"))
 PRODUCT_ROWS = Rows("topical_products", 6, "product", ("name", "last_used_days_ago"))
@@ -26,14 +26,12 @@ SECTIONS = (
         "client",
         "Client and treatment",
         (
-            "client_name",
-            "client_date_of_birth",
-            "client_reference",
+            SideBySide(("client_name", "client_date_of_birth", "client_reference")),
             "treatment_areas",
             "treatment_goal",
             "fitzpatrick_type",
-            "history_of_pih",
         ),
+        short="Client",
     ),
     Section(
         "infection",
@@ -52,6 +50,17 @@ SECTIONS = (
             "cold_sore_history",
             "antiviral_prophylaxis_arranged",
             "open_wounds_in_area",
+            "sunburn_in_area_last_14_days",
+            "tanning_in_area_last_14_days",
+            "tattoo_or_pmu_in_area",
+            "suspicious_lesion_in_area",
+        ),
+        short="Infection",
+    ),
+    Section(
+        "skin",
+        "Skin conditions",
+        (
             "acne_in_area",
             "eczema",
             "psoriasis",
@@ -60,17 +69,15 @@ SECTIONS = (
             FollowUp(
                 "has_other_skin_conditions", ("yes",), ("other_skin_conditions",), keep_filled=True
             ),
-            "sunburn_in_area_last_14_days",
-            "tanning_in_area_last_14_days",
-            "tattoo_or_pmu_in_area",
-            "suspicious_lesion_in_area",
             "skin_cancer_history",
         ),
+        short="Skin",
     ),
     Section(
         "pigment",
         "Pigment and autoimmune",
         (
+            "history_of_pih",
             "has_vitiligo",
             FollowUp("has_vitiligo", ("yes",), ("vitiligo_status",)),
             "vitiligo_family_history",
@@ -80,6 +87,7 @@ SECTIONS = (
                 "has_autoimmune_conditions", ("yes",), ("autoimmune_conditions",), keep_filled=True
             ),
         ),
+        short="Pigment",
     ),
     Section(
         "health",
@@ -96,10 +104,11 @@ SECTIONS = (
             "pregnant",
             "breastfeeding",
         ),
+        short="Health",
     ),
     Section(
         "medicines",
-        "Medicines and skincare",
+        "Medicines, skincare, allergies and procedures",
         (
             "takes_medications",
             FollowUp("takes_medications", ("yes",), ("medications",), keep_filled=True),
@@ -120,20 +129,8 @@ SECTIONS = (
                 intro="If yes: list each product, and how many days ago it was last used.",
                 keep_filled=True,
             ),
-        ),
-    ),
-    Section(
-        "allergies",
-        "Allergies",
-        (
             "has_allergies",
             FollowUp("has_allergies", ("yes",), ("allergies", "allergy_details"), keep_filled=True),
-        ),
-    ),
-    Section(
-        "procedures",
-        "Recent procedures",
-        (
             "had_recent_procedures",
             FollowUp(
                 "had_recent_procedures",
@@ -144,6 +141,7 @@ SECTIONS = (
                 keep_filled=True,
             ),
         ),
+        short="Medicines",
     ),
 )
 
@@ -151,17 +149,42 @@ SECTIONS = (
 FIELD_NAMES = tuple(name for section in SECTIONS for name in section.field_names)
 
 
-def consultation_layout() -> Layout:
-    """Each section a fieldset (`section-<key>`), follow-ups wrapped with `data-show-when`."""
-    return Layout(*(_section_layout(number, s) for number, s in enumerate(SECTIONS, 1)))
+def consultation_layout(none_answers: dict[str, dict[str, str]]) -> Layout:
+    """Each section a fieldset (`section-<key>`), follow-ups wrapped with `data-show-when`.
+
+    `none_answers` gives, by section key, the answer "None of these apply" gives each of its
+    questions; a section with some gets the button. The button's address is the template's
+    `save_url`: without script it posts the answers there, which fills them in and comes back.
+    """
+    return Layout(
+        *(_section_layout(n, s, none_answers.get(s.key)) for n, s in enumerate(SECTIONS, 1)),
+        "none_applied",
+    )
 
 
-def _section_layout(number: int, section: Section) -> Fieldset:
+def _section_layout(number: int, section: Section, none_answers: dict | None) -> Fieldset:
     return Fieldset(
         f"{number}. {section.title}",
+        *([_none_apply(section, none_answers)] if none_answers else []),
         *_layout_items(section.items),
         css_id=f"section-{section.key}",
         css_class="consultation-section",
+    )
+
+
+def _none_apply(section: Section, none_answers: dict[str, str]) -> HTML:
+    answers = " ".join(f"{name}={value}" for name, value in none_answers.items())
+    key = section.key
+    return HTML(
+        f'<div class="none-apply">'
+        f'<button type="submit" class="btn btn-outline-primary none-apply-button" '
+        f'name="apply_none" value="{key}" formaction="{{{{ save_url }}}}" formnovalidate '
+        f'data-none-answers="{answers}" aria-describedby="none-apply-{key}-help">'
+        f"None of these apply</button>"
+        f'<p class="form-text mb-0" id="none-apply-{key}-help">Answers No or None to each '
+        f"question below that has no answer yet. Change any that does apply.</p>"
+        f'<p class="none-apply-status mb-0" id="none-apply-{key}-status" role="status"></p>'
+        f"</div>"
     )
 
 
@@ -171,6 +194,8 @@ def _layout_items(items):
             yield item
         elif isinstance(item, Rows):
             yield from _rows_layout(item)
+        elif isinstance(item, SideBySide):
+            yield Div(*(Div(name, css_class="col-md") for name in item.items), css_class="row")
         else:
             yield _follow_up_layout(item)
 

@@ -32,6 +32,7 @@ def screen_draft(
     practitioner,
     remote_addr=None,
     reviewed=False,
+    none_applied=(),
 ):
     """The screening of the draft `token` of `drafts` (the caller's own), recorded once.
 
@@ -50,6 +51,7 @@ def screen_draft(
             remote_addr=remote_addr,
             # Only a review's page says it is one: a consultation's submit stays in its budget.
             client_answers=client_answers_of(drafts, token) if reviewed else None,
+            none_applied=none_applied,
         )
         unscreened = drafts.filter(pk=token, screening__isnull=True)
         if unscreened.update(data=answers, screening=screening, updated_at=timezone.now()):

@@ -14,7 +14,14 @@ from screening.accounts.ratelimit import rate_limit
 from screening.records.models import Client
 from screening.records.services import CannotScreen
 
-from .forms import IntakeForm, answers_as_post, checked_answers, initial_from
+from .forms import (
+    NONE_ANSWERS,
+    IntakeForm,
+    answers_as_post,
+    checked_answers,
+    initial_from,
+    none_applied_message,
+)
 from .models import Draft, Invitation
 from .services import screen_draft
 
@@ -71,6 +78,8 @@ def consultation(request, token):
     if draft.screening_id is not None:
         return to_screening(draft)
     form = IntakeForm(initial=initial_from(draft.data))
+    if not draft.data.get("client_name"):
+        form.fields["client_name"].widget.attrs["autofocus"] = True  # a new consultation
     context = {
         "form": form,
         "draft": draft,
@@ -100,6 +109,7 @@ def submit(request, token):
                 practitioner=request.user,
                 remote_addr=audit.client_address(request),
                 reviewed=request.POST.get("review") == "1",
+                none_applied=form.none_applied_sections(),
             )
         except Draft.DoesNotExist:
             raise Http404("No such consultation.") from None
@@ -162,5 +172,9 @@ def save_answers(request, token):
         )
     for message in refused.values():
         messages.error(request, f"Not saved: {message}")
+    section = request.POST.get("apply_none")
+    if section in NONE_ANSWERS:  # the no-script "None of these apply": back to its section
+        messages.success(request, none_applied_message(section, draft.data))
+        return redirect(f"{draft.get_absolute_url()}#section-{section}")
     messages.success(request, f"Saved at {saved_at:%H:%M}. Open it again from your home page.")
     return redirect(draft)

@@ -78,6 +78,12 @@ class Screening(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     rule_set_version = models.PositiveIntegerField()
     rescreen_after = models.DateField(null=True, blank=True)
+    none_applied = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The sections answered with "None of these apply": each section\'s title and '
+        "the intake fields whose answer that button gave (a list of {section, fields}).",
+    )
 
     objects = ScreeningQuerySet.as_manager()
 

@@ -89,23 +89,32 @@ def present_decision(decision: dict, screened_on: datetime.date) -> dict:
     }
 
 
-def answers_by_section(intake: dict) -> list[dict]:
-    """Every stored answer in words, under its INTAKE.md section, labelled as on the form.
+def answers_by_section(intake: dict, none_applied=()) -> list[dict]:
+    """Every stored answer in words, under its consultation section, labelled as on the form.
 
     A field the record does not hold (a record kept under an older schema) is left out, and a field
-    no section names is listed under "Other answers", so nothing stored is ever hidden.
+    no section names is listed under "Other answers", so nothing stored is ever hidden. Answers
+    given by a section's "None of these apply" (`none_applied`, as a screening keeps it) are
+    marked `by_none`, and their section `none_applied`.
     """
+    by_none = {field for section in none_applied for field in section["fields"]}
     sections = []
     shown = {"client"}
     for title, names in INTAKE_SECTIONS:
         answers = [
-            {"field": name, "label": field_label(name), "answer": answer_text(name, intake[name])}
+            {
+                "field": name,
+                "label": field_label(name),
+                "answer": answer_text(name, intake[name]),
+                "by_none": name in by_none,
+            }
             for name in names
             if name in intake
         ]
         shown.update(names)
         if answers:
-            sections.append({"title": title, "answers": answers})
+            used = any(answer["by_none"] for answer in answers)
+            sections.append({"title": title, "answers": answers, "none_applied": used})
     rest = [
         {"field": name, "label": field_label(name), "answer": answer_text(name, value)}
         for name, value in intake.items()

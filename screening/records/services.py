@@ -37,13 +37,14 @@ class CannotScreen(Exception):
 
 @transaction.atomic(savepoint=False)
 def record_screening(
-    *, clinic, practitioner, intake: dict, remote_addr=None, client_answers=None
+    *, clinic, practitioner, intake: dict, remote_addr=None, client_answers=None, none_applied=()
 ) -> Screening:
     """Screen a client and keep the record, with its audit event, in the caller's transaction.
 
     ``remote_addr`` is the practitioner's address, for the audit trail. ``client_answers``: the
     intake the client sent before the visit and when, ``(intake, sent_at)``, kept beside the
-    record when it was reviewed from them. Raises CannotScreen when no rule set is published,
+    record when it was reviewed from them. ``none_applied``: the sections answered with "None of
+    these apply" (see Screening.none_applied). Raises CannotScreen when no rule set is published,
     engine.IntakeInvalid on bad answers; nothing is saved then.
     """
     screened_on = timezone.localdate()
@@ -57,6 +58,7 @@ def record_screening(
         practitioner=practitioner,
         screened_on=screened_on,
         intake=intake,
+        none_applied=list(none_applied),
         **decided_fields(decision, version),
     )
     if client_answers is not None:

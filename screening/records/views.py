@@ -54,7 +54,7 @@ def screening_detail(request, pk):
     screening = get_clinic_object_or_404(Screening, request, pk=pk)
     previous = previous_screening(screening)
     in_force = in_force_of(screening)
-    sections = answers_by_section(screening.intake)
+    sections = answers_by_section(screening.intake, screening.none_applied)
     context = {
         "screening": screening,
         "in_force": {**in_force, "display": OUTCOME_DISPLAY[in_force["outcome"]]},

@@ -54,6 +54,20 @@
     });
   }
 
+  // A list's rows: those filled and one empty row to add another; the rest appear as they fill.
+  function updateItemRows() {
+    var lists = form.querySelectorAll("[data-show-when]");
+    Array.prototype.forEach.call(lists, function (list) {
+      var rows = list.querySelectorAll(":scope > .item-row");
+      var emptyShown = false;
+      Array.prototype.forEach.call(rows, function (row) {
+        var empty = !isFilled(row) && row.querySelector(".is-invalid") === null;
+        row.hidden = empty && emptyShown;
+        emptyShown = emptyShown || empty;
+      });
+    });
+  }
+
   function updateFollowUps() {
     followUps.forEach(function (container) {
       // A list stays in view while it has items, so that answering No never hides what it
@@ -64,7 +78,90 @@
         (container.getAttribute("data-keep-filled") === "true" && isFilled(container));
       container.hidden = !show;
     });
+    updateItemRows();
   }
+
+  // "None of these apply" ------------------------------------------------------------------
+  // Without script the button posts the answers to the save address, which fills them in.
+
+  var NONE_MARK = "none_applied";
+
+  function noneMark(name) {
+    return form.querySelector(
+      'input[type="hidden"][name="' + NONE_MARK + '"][value="' + name + '"]'
+    );
+  }
+
+  function isAnswered(name) {
+    if (answerOf(name) !== "") {
+      return true;
+    }
+    // A question whose follow-up holds anything is answered, even without its Yes.
+    var followUp = form.querySelector('[data-show-when^="' + name + '="]');
+    return followUp !== null && isFilled(followUp);
+  }
+
+  function applyNone(button) {
+    var answered = 0;
+    var kept = 0;
+    button.getAttribute("data-none-answers").split(" ").forEach(function (pair) {
+      var parts = pair.split("=");
+      var name = parts[0];
+      if (isAnswered(name)) {
+        kept += 1;
+        return;
+      }
+      var input = form.querySelector('input[name="' + name + '"][value="' + parts[1] + '"]');
+      input.checked = true;
+      if (!noneMark(name)) {
+        var mark = document.createElement("input");
+        mark.type = "hidden";
+        mark.name = NONE_MARK;
+        mark.value = name;
+        form.appendChild(mark);
+      }
+      answered += 1;
+    });
+    var said = document.getElementById("none-apply-" + button.value + "-status");
+    said.textContent =
+      answered + " question" + (answered === 1 ? "" : "s") + " answered No or None" +
+      (kept ? "; " + kept + " already answered kept as they were" : "") +
+      ". Check them with the client and change any that does apply.";
+    updateFollowUps();
+    schedule();
+  }
+
+  function forgetNoneMark(input) {
+    // An answer changed by hand is no longer the one "None of these apply" gave.
+    var mark = input.name ? noneMark(input.name) : null;
+    if (mark) {
+      mark.parentNode.removeChild(mark);
+    }
+  }
+
+  function nextSectionStart(button) {
+    var section = button.closest(".consultation-section");
+    var next = section && section.nextElementSibling;
+    while (next && !next.classList.contains("consultation-section")) {
+      next = next.nextElementSibling;
+    }
+    return next ? next.querySelector("button, input, select, textarea") : null;
+  }
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest('button[name="apply_none"]');
+    if (!button) {
+      return;
+    }
+    event.preventDefault();
+    applyNone(button);
+    // From the keyboard (a click with no pointer), go on to the next section; a tap stays, so
+    // that the answers just given stay in view.
+    var next = event.detail === 0 ? nextSectionStart(button) : null;
+    if (next) {
+      next.focus();
+    }
+  });
 
   // Progress and save status --------------------------------------------------------------
 
@@ -131,7 +228,7 @@
   function save() {
     clearTimeout(timer);
     timer = null;
-    if (!dirty || leaving) {
+    if (!dirty || leaving || !saveUrl) {
       return;
     }
     if (saving) {
@@ -173,7 +270,7 @@
   }
 
   function saveBeforeLeaving() {
-    if (!dirty || leaving) {
+    if (!dirty || leaving || !saveUrl) {
       return;
     }
     clearTimeout(timer);
@@ -195,8 +292,21 @@
     }
   }
 
-  form.addEventListener("input", schedule);
-  form.addEventListener("change", function () {
+  form.addEventListener("input", function () {
+    updateItemRows();
+    schedule();
+  });
+  form.addEventListener("keydown", function (event) {
+    // Enter in a one-line answer saves; it never presses a button of the form.
+    var field = event.target;
+    if (event.key === "Enter" && field.tagName === "INPUT" && field.type !== "submit") {
+      event.preventDefault();
+      dirty = true;
+      save();
+    }
+  });
+  form.addEventListener("change", function (event) {
+    forgetNoneMark(event.target);
     updateFollowUps();
     schedule();
   });
