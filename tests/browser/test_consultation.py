@@ -175,7 +175,7 @@ def test_it_autosaves_so_a_reload_keeps_the_answers(practitioner_page):
     expect(areas.get_by_label("Face", exact=True)).to_be_checked()
     expect(areas.get_by_label("Neck", exact=True)).to_be_checked()
     expect(areas.get_by_label("Chest", exact=True)).not_to_be_checked()
-    expect(question(page, "treatment_goal")).to_have_value("acne_scars")
+    expect(question(page, "treatment_goal").get_by_label("Acne scars")).to_be_checked()
     expect(question(page, "history_of_pih").get_by_label("No", exact=True)).to_be_checked()
     expect(question(page, "topical_products_1_name")).to_have_value("Retin-A 0.025%")
     expect(question(page, "topical_products_1_last_used_days_ago")).to_have_value("2")
