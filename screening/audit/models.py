@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     INVITE_OPENED = "invite_opened", "The client opened an invitation"
     INVITE_SUBMITTED = "invite_submitted", "The client submitted an invitation's answers"
     INVITE_REVOKED = "invite_revoked", "Revoked an invitation"
+    DRAFT_DISCARDED = "draft_discarded", "Discarded an unfinished consultation"
 
 
 class AuditChangeRefused(Exception):

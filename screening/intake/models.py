@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,15 +52,31 @@ class Draft(models.Model):
     def store(self, data: dict) -> bool:
         """Keep `data` as the answers, unless the draft was screened meanwhile (then False).
 
-        One conditional UPDATE: a save racing a submit can neither change a screened draft's
-        answers nor unlink its screening.
+        A new consultation's draft is made by its first save. Then one conditional UPDATE: a save
+        racing a submit can neither change a screened draft's answers nor unlink its screening.
         """
+        if self._state.adding and self._create(data):
+            return True
         now = timezone.now()
-        unscreened = Draft.objects.filter(pk=self.pk, screening__isnull=True)
+        unscreened = Draft.objects.filter(
+            pk=self.pk, practitioner=self.practitioner_id, screening__isnull=True
+        )
         if not unscreened.update(data=data, updated_at=now):
             self.refresh_from_db()
             return False
         self.data, self.updated_at = data, now
+        return True
+
+    def _create(self, data: dict) -> bool:
+        """Make a new consultation's draft by its first save (False: a save racing this one made
+        it meanwhile, a page left mid-save; then update that one)."""
+        self.data = data
+        try:
+            with transaction.atomic():
+                self.save(force_insert=True)
+        except IntegrityError:
+            self._state.adding = False
+            return False
         return True
 
     @property

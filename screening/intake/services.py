@@ -1,12 +1,17 @@
-"""Closing a consultation: its draft and the record it becomes, in one transaction."""
+"""Closing a consultation: its draft and the record it becomes, in one transaction; and
+discarding unfinished ones."""
+
+import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from screening import audit
+from screening.audit.models import AuditAction
 from screening.records.services import record_screening
 
 from .forms import ClientIntakeForm, answers_as_post
-from .models import Invitation
+from .models import Draft, Invitation
 
 
 def client_answers_of(drafts, token):
@@ -58,3 +63,31 @@ def screen_draft(
             return screening
         transaction.set_rollback(True)  # screened already, or not the caller's: keep nothing
     return drafts.select_related("screening").get(pk=token).screening
+
+
+@transaction.atomic
+def discard_draft(draft, *, user=None, remote_addr=None) -> None:
+    """Delete an unfinished consultation and audit it (`user` None: removed by the clean-up).
+
+    Client answers sent before the visit that it was started from go back to "Ready for review".
+    """
+    Invitation.objects.filter(draft=draft).update(draft=None, reviewed_at=None)
+    audit.log_event(
+        AuditAction.DRAFT_DISCARDED,
+        user=user,
+        clinic=draft.clinic,
+        obj=draft,
+        remote_addr=remote_addr,
+    )
+    draft.delete()
+
+
+def remove_stale_drafts(*, days: int, now=None) -> int:
+    """Discard every unfinished consultation untouched for `days` days; how many there were."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    stale = Draft.objects.filter(screening__isnull=True, updated_at__lt=cutoff)
+    removed = 0
+    for draft in stale.select_related("clinic").iterator():
+        discard_draft(draft)
+        removed += 1
+    return removed

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.new_consultation, name="new"),
     path("<uuid:token>/", views.consultation, name="consultation"),
     path("<uuid:token>/save/", views.save_answers, name="save"),
+    path("<uuid:token>/discard/", views.discard, name="discard"),
     path("invitations/", invitation_views.invitation_list, name="invitations"),
     path("invitations/new/", invitation_views.new_invitation, name="invitation_new"),
     path(

@@ -1,4 +1,11 @@
-"""The consultation pages: start a draft, answer it (saved as you go), screen the client."""
+"""The consultation pages: start a consultation, answer it (saved as you go), screen the client,
+or discard it unfinished.
+
+A new consultation is only an address (a random token) until its first answer is saved: then the
+draft is made. So "Start a consultation" leaves nothing behind when nothing is typed.
+"""
+
+import uuid
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
@@ -23,7 +30,7 @@ from .forms import (
     none_applied_message,
 )
 from .models import Draft, Invitation
-from .services import screen_draft
+from .services import discard_draft, screen_draft
 
 
 def own_drafts(request):
@@ -34,6 +41,21 @@ def own_drafts(request):
 def own_draft(request, token) -> Draft:
     """The signed-in practitioner's own draft in their clinic; anyone else's is a 404."""
     return get_object_or_404(own_drafts(request), pk=token)
+
+
+def own_or_new_draft(request, token) -> Draft:
+    """The practitioner's own draft, or a new one not saved yet when no draft has this token;
+    anyone else's is a 404."""
+    draft = own_drafts(request).filter(pk=token).first()
+    if draft is not None:
+        return draft
+    if Draft.objects.filter(pk=token).exists():
+        raise Http404("No such consultation.")
+    return Draft(token=token, clinic=request.clinic, practitioner=request.user)
+
+
+def typed(answers: dict) -> bool:
+    return any(value.strip() for values in answers.values() for value in values)
 
 
 def progress(data: dict) -> list[dict]:
@@ -48,11 +70,13 @@ def to_screening(draft: Draft):
 @role_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def new_consultation(request):
-    if request.method == "POST":
-        data = client_answers(request) if request.POST.get("client") else {}
+    """A new consultation's address (nothing is saved before its first answer); posted with a
+    returning client, the draft filled with their name and date of birth."""
+    if request.method == "POST" and request.POST.get("client"):
+        data = client_answers(request)
         draft = Draft.objects.create(clinic=request.clinic, practitioner=request.user, data=data)
         return redirect(draft)
-    return render(request, "intake/new.html")
+    return redirect("intake:consultation", uuid.uuid4())
 
 
 def client_answers(request) -> dict:
@@ -74,7 +98,7 @@ def client_answers(request) -> dict:
 def consultation(request, token):
     if request.method == "POST":
         return submit(request, token)
-    draft = own_draft(request, token)
+    draft = own_or_new_draft(request, token)
     if draft.screening_id is not None:
         return to_screening(draft)
     form = IntakeForm(initial=initial_from(draft.data))
@@ -99,6 +123,9 @@ def submit(request, token):
     answers, refused = checked_answers(request.POST, {})
     form = IntakeForm(request.POST)
     if form.is_valid() and not refused:
+        draft = own_or_new_draft(request, token)
+        if draft._state.adding:
+            draft.store(answers)  # screened without a save before: the draft is made now
         try:
             screening = screen_draft(
                 own_drafts(request),
@@ -138,11 +165,12 @@ def submit(request, token):
 
 def keep_answers(request, token) -> Draft:
     """Store the posted answers in the draft, unless it is screened (the form says what was
-    refused); nothing typed is lost."""
-    draft = own_draft(request, token)
+    refused) or nothing was typed in a new one; nothing typed is lost."""
+    draft = own_or_new_draft(request, token)
     if draft.screening_id is None:
         answers, _refused = checked_answers(request.POST, draft.data)
-        draft.store(answers)
+        if typed(answers) or not draft._state.adding:
+            draft.store(answers)
     return draft
 
 
@@ -151,9 +179,11 @@ def keep_answers(request, token) -> Draft:
 @rate_limit("autosave")
 def save_answers(request, token):
     """Autosave (JSON for the page's script) and the no-script "Save and continue later"."""
-    draft = own_draft(request, token)
+    draft = own_or_new_draft(request, token)
     wants_json = "application/json" in request.headers.get("Accept", "")
     answers, refused = checked_answers(request.POST, draft.data)
+    if draft._state.adding and not typed(answers):
+        return nothing_to_save(request, draft, wants_json)
     if draft.screening_id is not None or not draft.store(answers):
         if wants_json:
             screening_url = reverse("records:screening_detail", args=[draft.screening_id])
@@ -178,3 +208,26 @@ def save_answers(request, token):
         return redirect(f"{draft.get_absolute_url()}#section-{section}")
     messages.success(request, f"Saved at {saved_at:%H:%M}. Open it again from your home page.")
     return redirect(draft)
+
+
+def nothing_to_save(request, draft: Draft, wants_json: bool):
+    """A new consultation with nothing typed yet stays unsaved: no empty drafts."""
+    if wants_json:
+        return JsonResponse({"saved_at": None, "sections": {}, "errors": {}})
+    messages.info(request, "Nothing to save yet: answer a question first.")
+    return redirect(draft)
+
+
+@role_required(Role.PRACTITIONER)
+@require_http_methods(["GET", "POST"])
+def discard(request, token):
+    """Discard an unfinished consultation, after a confirmation; audited."""
+    draft = own_draft(request, token)
+    if draft.screening_id is not None:
+        return to_screening(draft)
+    if request.method == "POST":
+        discard_draft(draft, user=request.user, remote_addr=audit.client_address(request))
+        who = draft.client_name or "a client not named yet"
+        messages.success(request, f"The unfinished consultation of {who} is discarded.")
+        return redirect("home")
+    return render(request, "intake/discard.html", {"draft": draft})

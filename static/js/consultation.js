@@ -214,6 +214,10 @@
       throw new Error("not saved: " + response.status);
     }
     return response.json().then(function (data) {
+      if (!data.saved_at) {
+        setStatus("Nothing typed yet: answers are saved as you go.");
+        return;
+      }
       var refused = Object.keys(data.errors || {}).map(function (name) {
         return data.errors[name].join(" ");
       });

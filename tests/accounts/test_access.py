@@ -57,8 +57,9 @@ ROUTES = {
     },
     "admin:index": {SUPERUSER: OK},
     # Consultations; the POST-only save endpoint is covered in tests/intake/test_views.py.
-    "intake:new": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
+    "intake:new": {ANON: TO_LOGIN, Role.PRACTITIONER: ONWARD},
     "intake:consultation": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
+    "intake:discard": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
     # Invitations: made and listed by practitioners and records keepers (revoke and review are
     # POST-only: tests/intake/test_invitations.py). The client's link opens for anyone.
     "intake:invitations": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
@@ -137,6 +138,7 @@ def open_invitation_token(clinic, user):
 # url name -> its arguments, built from the clinic and the signed-in user (None when anonymous).
 URL_ARGS = {
     "intake:consultation": own_draft_token,
+    "intake:discard": own_draft_token,
     "records:client_detail": own_client_id,
     "records:screening_consent": proceeding_screening_id,
     "invitation_open": open_invitation_token,

@@ -74,7 +74,7 @@ def assert_healthy_record():
 def test_a_healthy_client_takes_at_most_twelve_taps_on_a_tablet(open_page):
     page = open_page(TABLET, has_touch=True)
     actions = Actions(page)
-    actions.tap(page.get_by_role("button", name="Start a consultation"))
+    actions.tap(page.get_by_role("link", name="Start a consultation"))
     page.get_by_label("Client's full name").fill("Ada Lovelace")
     page.get_by_label("Date of birth").fill("1992-06-01")
 
@@ -110,7 +110,7 @@ def test_a_healthy_client_takes_at_most_twelve_taps_on_a_tablet(open_page):
 
 def test_a_keyboard_alone_takes_a_healthy_client_to_the_decision(open_page):
     page = open_page({"width": 1280, "height": 900})
-    start = page.get_by_role("button", name="Start a consultation")
+    start = page.get_by_role("link", name="Start a consultation")
     start.focus()
     keys = Actions(page)
 
@@ -153,7 +153,7 @@ def test_a_keyboard_alone_takes_a_healthy_client_to_the_decision(open_page):
 @pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["768px", "390px"])
 def test_the_consultation_fits_the_width_with_progress_in_view(open_page, viewport):
     page = open_page(viewport)
-    page.get_by_role("button", name="Start a consultation").click()
+    page.get_by_role("link", name="Start a consultation").click()
     page.locator("#section-health").scroll_into_view_if_needed()
 
     # The page's navigation bar is checked on its own; here, the consultation.

@@ -59,13 +59,14 @@ def assert_shows(html, name, value, kind="radio"):
         assert "checked" in inputs[0], (name, value)
 
 
-def test_it_starts_a_draft_and_opens_it(signed_in, clinic, practitioner):
-    response = signed_in.post(reverse("intake:new"))
+def test_it_starts_a_consultation_without_saving_anything(signed_in):
+    response = signed_in.get(reverse("intake:new"))
 
-    draft = Draft.objects.get()
-    assert (draft.clinic, draft.practitioner, draft.data) == (clinic, practitioner, {})
     assert response.status_code == 302
-    assert response["Location"] == page_of(draft)
+    page = signed_in.get(response["Location"])
+    assert page.status_code == 200 and "Screen this client" in page.content.decode()
+    assert signed_in.get(reverse("intake:new"))["Location"] != response["Location"]
+    assert not Draft.objects.exists()
 
 
 def test_it_shows_an_empty_draft_without_errors(signed_in, draft):
@@ -272,7 +273,7 @@ def test_it_answers_not_found_for_someone_elses_draft(signed_in, clinic, other_c
 def test_it_lets_only_practitioners_start_or_save(client, clinic, draft, role):
     client.force_login(make_member(clinic, role))
 
-    assert client.post(reverse("intake:new")).status_code == 403
+    assert client.get(reverse("intake:new")).status_code == 403
     assert client.post(save_url(draft), {"client_name": "X"}).status_code == 403
     assert Draft.objects.count() == 1
 
@@ -291,8 +292,7 @@ def test_it_lists_the_practitioners_unfinished_drafts_at_home(signed_in, clinic,
 
     html = signed_in.get(reverse("home")).content.decode()
 
-    assert "Start a consultation" in html
-    assert f'action="{reverse("intake:new")}"' in html
+    assert f'href="{reverse("intake:new")}">Start a consultation</a>' in html
     assert "Resume: Grace Hopper" in html
     assert "Resume: client not named yet" in html
     assert "Last saved" in html
@@ -301,10 +301,9 @@ def test_it_lists_the_practitioners_unfinished_drafts_at_home(signed_in, clinic,
 
 
 def test_it_offers_a_new_consultation_in_the_menu(signed_in):
-    html = signed_in.get(reverse("intake:new")).content.decode()
+    html = signed_in.get(reverse("home")).content.decode()
 
     assert f'href="{reverse("intake:new")}">New consultation</a>' in html
-    assert "Start a consultation" in html
 
 
 def test_it_never_changes_a_draft_screened_meanwhile(clinic, practitioner, draft):
