@@ -123,23 +123,13 @@ def submit(request, token):
     answers, refused = checked_answers(request.POST, {})
     form = IntakeForm(request.POST)
     if form.is_valid() and not refused:
-        draft = own_or_new_draft(request, token)
-        if draft._state.adding:
-            draft.store(answers)  # screened without a save before: the draft is made now
         try:
-            screening = screen_draft(
-                own_drafts(request),
-                token,
-                answers=answers,
-                intake=form.to_intake(),
-                clinic=request.clinic,
-                practitioner=request.user,
-                remote_addr=audit.client_address(request),
-                reviewed=request.POST.get("review") == "1",
-                none_applied=form.none_applied_sections(),
-            )
-        except Draft.DoesNotExist:
-            raise Http404("No such consultation.") from None
+            try:
+                screening = screen(request, token, form, answers)
+            except Draft.DoesNotExist:
+                # Screened before any save made the draft (someone else's token is a 404).
+                own_or_new_draft(request, token).store(answers)
+                screening = screen(request, token, form, answers)
         except CannotScreen:
             messages.error(
                 request,
@@ -161,6 +151,20 @@ def submit(request, token):
         "review": review_of(draft),
     }
     return render(request, "intake/consultation.html", context)
+
+
+def screen(request, token, form, answers):
+    return screen_draft(
+        own_drafts(request),
+        token,
+        answers=answers,
+        intake=form.to_intake(),
+        clinic=request.clinic,
+        practitioner=request.user,
+        remote_addr=audit.client_address(request),
+        reviewed=request.POST.get("review") == "1",
+        none_applied=form.none_applied_sections(),
+    )
 
 
 def keep_answers(request, token) -> Draft:

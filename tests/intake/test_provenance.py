@@ -72,7 +72,8 @@ def test_a_consultation_at_the_chair_is_all_the_practitioners(
     client, practitioner, records_keeper, seeded_rules
 ):
     client.force_login(practitioner)
-    client.post(reverse("intake:new"))
+    page = client.get(reverse("intake:new"))["Location"]
+    client.post(page + "save/", {"client_name": "Mary Seacole"})
     draft = practitioner.consultation_drafts.get()
     screening = screen(client, draft)
 
