@@ -17,6 +17,7 @@ from screening.accounts.models import Role
 from screening.intake.models import Draft
 from screening.records.models import Screening
 from screening.rules.models import RuleSet, Scenario
+from tests.audit.support import corrected
 from tests.conftest import make_member
 from tests.engine.baseline import BASELINE
 from tests.intake.factories import answers, make_draft
@@ -93,7 +94,7 @@ def test_the_no_script_save_refuses_a_nul_with_a_message(practitioner_client, cl
     assert "NUL character" in response.content.decode()
 
 
-# JSON text boxes: the amendment and scenario forms.
+# The correction form, and the scenario form's JSON text box.
 
 
 @pytest.fixture
@@ -103,26 +104,26 @@ def keeper_client(client, clinic):
 
 
 @pytest.mark.parametrize(
-    ("answers_text", "words"),
+    ("field", "value", "words"),
     [
-        (DEEP, "nested too deeply"),
-        (HUGE, "a number of 5000 characters"),
-        (intake_with(eczema=None).replace("null", HUGE), "a number of 5000 characters"),
-        (intake_with(allergy_details="x").replace('"x"', '"\\ud800"'), "unpaired surrogate"),
-        (intake_with(allergy_details="x").replace('"x"', '"\\u0000"'), "NUL character"),
+        ("allergy_details", "plasters\x00", "NUL character"),
+        ("isotretinoin_months_ago", "9" * 5000, "enter the months as a number from 0 to 1200"),
+        ("fitzpatrick_type", "9" * 5000, "Fitzpatrick skin type: choose one answer."),
     ],
-    ids=["deep", "huge", "huge-answer", "surrogate", "nul"],
+    ids=["nul", "huge-number", "huge-choice"],
 )
-def test_the_amendment_form_names_the_problem(keeper_client, clinic, answers_text, words):
+def test_the_correction_form_names_the_problem(keeper_client, clinic, field, value, words):
     screening = make_screening(clinic=clinic, practitioner=make_member(clinic, Role.PRACTITIONER))
-    url = reverse("records:screening_amend", args=[screening.pk])
+    posted = {**corrected(screening), field: value, "reason": "typo"}
+    if field == "allergy_details":
+        posted |= {"has_allergies": "yes", "allergies": ["adhesive"]}
+    if field == "isotretinoin_months_ago":
+        posted |= {"isotretinoin_ever": "yes", "isotretinoin_taking_now": "no"}
 
-    response = keeper_client.post(url, {"reason": "typo", "answers": answers_text})
+    response = keeper_client.post(reverse("intake:correct", args=[screening.pk]), posted)
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert words in html
-    assert "answers" in html
+    assert words in response.content.decode()
     assert screening.amendments.count() == 0
 
 

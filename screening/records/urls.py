@@ -14,7 +14,6 @@ urlpatterns = [
 
 # Corrections, the audit of prints, exports and the dashboard (records keepers).
 urlpatterns += [
-    path("screenings/<int:pk>/amend/", views_corrections.screening_amend, name="screening_amend"),
     path(
         "screenings/<int:pk>/override/",
         views_corrections.screening_override,

@@ -1,7 +1,6 @@
 """Shared helpers of the corrections, exports and dashboard tests."""
 
-import json
-
+from screening.intake.forms import answers_from_intake
 from screening.records.amendments import amendment_record, editable_answers, override_record
 
 
@@ -20,5 +19,8 @@ def override(screening, author, outcome="proceed", reason_code="clearance_letter
     )
 
 
-def answers_json(screening, **changes) -> str:
-    return json.dumps({**editable_answers(screening.intake), **changes}, indent=2)
+def corrected(screening, **changes) -> dict:
+    """What the correction page posts: the record's answers with `changes` (intake fields), as
+    the consultation form sends them (the client's fixed questions are not sent)."""
+    answers = answers_from_intake({**screening.intake, **changes})
+    return {name: values for name, values in answers.items() if not name.startswith("client_")}

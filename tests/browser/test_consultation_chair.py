@@ -9,6 +9,7 @@ from screening.records.models import Screening
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 from tests.conftest import PASSWORD, make_member
 from tests.engine.baseline import BASELINE
+from tests.records.factories import make_screening
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -176,3 +177,29 @@ def test_the_consultation_fits_the_width_with_progress_in_view(open_page, viewpo
             assert height <= viewport["height"] - bars, (key, height)
     if viewport is PHONE:  # at 768 px the navigation bar still overflows (another change)
         assert_no_axe_violations(page)
+
+
+def test_a_records_keeper_corrects_answers_through_the_consultation_form(
+    page, clinic, published_rules
+):
+    nurse = make_member(clinic, Role.PRACTITIONER, username="nurse")
+    make_member(clinic, Role.RECORDS_KEEPER, username="keeper")
+    screening = make_screening(clinic=clinic, practitioner=nurse)  # refer: vitiligo in family
+    sign_in(page, "keeper", PASSWORD)
+    page.goto(screening.get_absolute_url())
+
+    page.get_by_role("link", name="Correct the answers").click()
+    family = page.get_by_role("group", name="Does any blood relative have vitiligo?")
+    expect(family.get_by_label("Yes", exact=True)).to_be_checked()  # the record's answer
+    family.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Save the correction").click()
+
+    expect(page.get_by_text("Reason for the correction: say why")).to_be_visible()
+    expect(family.get_by_label("No", exact=True)).to_be_checked()  # nothing typed is lost
+    page.get_by_label("Reason for the correction").fill("No relative has vitiligo.")
+    page.get_by_role("button", name="Save the correction").click()
+
+    expect(page.get_by_text("The correction is saved beside the original record.")).to_be_visible()
+    amendment = screening.amendments.get()
+    assert amendment.outcome == "proceed" and amendment.reason == "No relative has vitiligo."
+    assert amendment.intake["vitiligo_family_history"] is False

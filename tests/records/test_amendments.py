@@ -1,12 +1,14 @@
 """Amendments and overrides: the flows, required fields, immutability, isolation."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from screening.audit.models import AuditAction, AuditEvent
 from screening.records.models import Amendment, Override, RecordChangeRefused, Screening
-from tests.audit.support import amend, answers_json, override
+from tests.audit.support import amend, corrected, override
 from tests.conftest import make_member
 from tests.records.factories import make_screening
 
@@ -30,10 +32,10 @@ def test_it_keeps_the_original_and_decides_the_corrected_answers(
     keeper_client, screening, records_keeper
 ):
     original = Screening.objects.get(pk=screening.pk)
-    url = reverse("records:screening_amend", args=[screening.pk])
+    url = reverse("intake:correct", args=[screening.pk])
     data = {
         "reason": "Client confirmed no family history.",
-        "answers": answers_json(screening, vitiligo_family_history=False),
+        **corrected(screening, vitiligo_family_history=False),
     }
 
     response = keeper_client.post(url, data)
@@ -63,46 +65,43 @@ def test_it_keeps_the_original_and_decides_the_corrected_answers(
 
 @pytest.mark.django_db
 def test_it_names_the_missing_reason_and_keeps_the_answers(keeper_client, screening):
-    typed = answers_json(screening, vitiligo_family_history=False, allergy_details="plasters")
-    url = reverse("records:screening_amend", args=[screening.pk])
+    typed = corrected(screening, vitiligo_family_history=False, allergy_details="plasters")
+    typed["allergies"] = ["adhesive"]
+    typed["has_allergies"] = "yes"
+    url = reverse("intake:correct", args=[screening.pk])
 
-    response = keeper_client.post(url, {"reason": "  ", "answers": typed})
+    response = keeper_client.post(url, {"reason": "  ", **typed})
 
     assert response.status_code == 200
     assert not Amendment.objects.exists()
-    assert response.context["form"].errors["reason"] == [
-        "Give the reason for the correction (reason)."
+    assert response.context["reason"].errors["reason"] == [
+        "Reason for the correction: say why the answers change."
     ]
-    assert "plasters" in response.content.decode()
+    html = response.content.decode()
+    assert "plasters</textarea>" in html
+    assert re.search(r'name="vitiligo_family_history" value="no"[^>]*checked', html)
 
 
 @pytest.mark.django_db
-def test_it_names_each_invalid_field_and_keeps_what_was_typed(keeper_client, screening):
-    typed = answers_json(screening, eczema="sometimes", fitzpatrick_type=9)
-    url = reverse("records:screening_amend", args=[screening.pk])
+def test_it_names_each_wrong_answer_and_keeps_what_was_typed(keeper_client, screening):
+    typed = corrected(screening, fitzpatrick_type=9)
+    typed.pop("pregnant")
+    url = reverse("intake:correct", args=[screening.pk])
 
-    response = keeper_client.post(url, {"reason": "Typo", "answers": typed})
+    response = keeper_client.post(url, {"reason": "Typo", **typed})
 
-    errors = " ".join(response.context["form"].errors["answers"])
-    assert "eczema" in errors and "fitzpatrick_type" in errors
+    errors = response.context["form"].errors
+    assert set(errors) == {"fitzpatrick_type", "pregnant"}
+    assert errors["pregnant"] == ["Pregnant or may be pregnant: choose Yes or No."]
     assert not Amendment.objects.exists()
-    assert "sometimes" in response.content.decode()
-    assert "Typo" in response.content.decode()
-
-
-@pytest.mark.django_db
-def test_it_reports_json_that_does_not_parse(keeper_client, screening):
-    url = reverse("records:screening_amend", args=[screening.pk])
-    response = keeper_client.post(url, {"reason": "Typo", "answers": '{"eczema": '})
-    assert "not valid JSON" in response.context["form"].errors["answers"][0]
-    assert not Amendment.objects.exists()
+    assert "Typo</textarea>" in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_it_refuses_an_amendment_that_changes_nothing(keeper_client, screening):
-    url = reverse("records:screening_amend", args=[screening.pk])
-    response = keeper_client.post(url, {"reason": "None", "answers": answers_json(screening)})
-    assert "No answer was changed" in response.context["form"].errors["answers"][0]
+    url = reverse("intake:correct", args=[screening.pk])
+    response = keeper_client.post(url, {"reason": "None", **corrected(screening)})
+    assert "No answer was changed" in response.context["form"].non_field_errors()[0]
     assert not Amendment.objects.exists()
 
 
@@ -121,17 +120,22 @@ def test_it_amends_from_the_latest_amendment(screening, records_keeper):
 
 
 @pytest.mark.django_db
-def test_it_shows_the_amendment_form_prefilled_without_the_client_block(keeper_client, screening):
-    response = keeper_client.get(reverse("records:screening_amend", args=[screening.pk]))
+def test_it_shows_the_consultation_form_filled_with_the_answers_in_force(keeper_client, screening):
+    amend(screening, screening.practitioner, pregnant=True)
+
+    response = keeper_client.get(reverse("intake:correct", args=[screening.pk]))
+
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "vitiligo_family_history" in response.content.decode()
-    assert '"client"' not in response.context["form"].initial["answers"]
+    assert re.search(r'name="vitiligo_family_history" value="yes"[^>]*checked', html)
+    assert re.search(r'name="pregnant" value="yes"[^>]*checked', html)  # the amendment's
+    assert re.search(r'name="client_name"[^>]*disabled', html)  # the client record's
 
 
 @pytest.mark.django_db
 def test_practitioners_cannot_amend_or_override(client, practitioner, screening):
     client.force_login(practitioner)
-    for name in ("records:screening_amend", "records:screening_override"):
+    for name in ("intake:correct", "records:screening_override"):
         assert client.get(reverse(name, args=[screening.pk])).status_code == 403
         assert client.post(reverse(name, args=[screening.pk]), {}).status_code == 403
 
@@ -243,7 +247,7 @@ def test_a_clinic_never_sees_another_clinics_corrections(client, clinic, other_c
     override(screening_b, keeper_b, comment="B's secret comment")
     client.force_login(make_member(clinic, "records_keeper"))
 
-    for name in ("records:screening_amend", "records:screening_override"):
+    for name in ("intake:correct", "records:screening_override"):
         url = reverse(name, args=[screening_b.pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"reason": "x", "comment": "y"}).status_code == 404

@@ -12,7 +12,7 @@ from screening.audit.models import AuditAction, AuditEvent
 from screening.intake.models import Draft
 from screening.intake.services import screen_draft
 from screening.records.models import Amendment, Override
-from tests.audit.support import answers_json
+from tests.audit.support import corrected
 from tests.conftest import make_member
 from tests.engine.baseline import BASELINE
 from tests.intake.factories import make_draft
@@ -83,10 +83,10 @@ def test_printing_another_clinics_record_is_not_found(client, clinic, other_clin
 def test_amending_and_overriding_log_their_actions(client, records_keeper, screening):
     client.force_login(records_keeper)
     client.post(
-        reverse("records:screening_amend", args=[screening.pk]),
+        reverse("intake:correct", args=[screening.pk]),
         {
             "reason": "Wrong answer",
-            "answers": answers_json(screening, vitiligo_family_history=False),
+            **corrected(screening, vitiligo_family_history=False),
         },
     )
     client.post(
@@ -102,7 +102,7 @@ def test_amending_and_overriding_log_their_actions(client, records_keeper, scree
 @pytest.mark.django_db
 def test_a_failed_amendment_logs_nothing(client, records_keeper, screening):
     client.force_login(records_keeper)
-    client.post(reverse("records:screening_amend", args=[screening.pk]), {"reason": ""})
+    client.post(reverse("intake:correct", args=[screening.pk]), {"reason": ""})
     assert not AuditEvent.objects.filter(action=AuditAction.AMENDED).exists()
 
 
@@ -173,11 +173,11 @@ def test_no_correction_is_kept_when_its_audit_event_cannot_be_written(
     client, records_keeper, screening, audit_write_fails
 ):
     client.force_login(records_keeper)
-    amend = {"reason": "Wrong answer", "answers": answers_json(screening, pregnant=True)}
+    amend = {"reason": "Wrong answer", **corrected(screening, pregnant=True)}
     override = {"outcome": "proceed", "reason_code": "other", "comment": "Cleared by Dr Lee"}
 
     with pytest.raises(DatabaseError):
-        client.post(reverse("records:screening_amend", args=[screening.pk]), amend)
+        client.post(reverse("intake:correct", args=[screening.pk]), amend)
     with pytest.raises(DatabaseError):
         client.post(reverse("records:screening_override", args=[screening.pk]), override)
 
@@ -189,8 +189,8 @@ def test_a_correction_and_its_event_are_written_together(client, records_keeper,
     """The event carries the author's address, given to the service inside its transaction."""
     client.force_login(records_keeper)
     client.post(
-        reverse("records:screening_amend", args=[screening.pk]),
-        {"reason": "Wrong answer", "answers": answers_json(screening, pregnant=True)},
+        reverse("intake:correct", args=[screening.pk]),
+        {"reason": "Wrong answer", **corrected(screening, pregnant=True)},
         REMOTE_ADDR="192.0.2.44",
     )
     event = AuditEvent.objects.get(action=AuditAction.AMENDED)
@@ -221,7 +221,7 @@ def test_opening_a_clients_page_logs_viewed(client, practitioner, screening):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["records:screening_amend", "records:screening_override"])
+@pytest.mark.parametrize("page", ["intake:correct", "records:screening_override"])
 def test_opening_a_correction_page_logs_viewed(client, records_keeper, screening, page):
     client.force_login(records_keeper)
     assert client.get(reverse(page, args=[screening.pk])).status_code == 200

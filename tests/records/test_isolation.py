@@ -20,7 +20,7 @@ RECORD_URLS = {
         lambda s: [s.client_id],
         {Role.PRACTITIONER, Role.RECORDS_KEEPER},
     ),
-    "records:screening_amend": (lambda s: [s.pk], {Role.RECORDS_KEEPER}),
+    "intake:correct": (lambda s: [s.pk], {Role.RECORDS_KEEPER}),
     "records:screening_override": (lambda s: [s.pk], {Role.RECORDS_KEEPER}),
     "records:screening_fhir": (lambda s: [s.pk], {Role.RECORDS_KEEPER}),
     "records:client_export": (lambda s: [s.client_id], {Role.RECORDS_KEEPER}),
