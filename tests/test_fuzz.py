@@ -15,7 +15,7 @@ def test_routes_are_discovered_from_the_urlconf():
     found = {route for route, _ in fuzzing.routes()}
 
     assert "/consultations/{token}/save/" in found
-    assert "/records/screenings/{pk}/amend/" in found
+    assert "/consultations/corrections/{pk}/" in found
     assert "/rules/scenarios/new/" in found
     assert not any(route.startswith("/admin/") for route in found)
 
