@@ -1,6 +1,8 @@
 """The consultation at the chair: a healthy client in a handful of taps or key presses, sections
 that fit a tablet, and every width without sideways scrolling."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,7 +11,7 @@ from screening.records.models import Screening
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 from tests.conftest import PASSWORD, make_member
 from tests.engine.baseline import BASELINE
-from tests.records.factories import make_screening
+from tests.records.factories import make_client, make_screening
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -203,3 +205,22 @@ def test_a_records_keeper_corrects_answers_through_the_consultation_form(
     amendment = screening.amendments.get()
     assert amendment.outcome == "proceed" and amendment.reason == "No relative has vitiligo."
     assert amendment.intake["vitiligo_family_history"] is False
+
+
+def test_client_search_answers_as_you_type_without_the_name_in_any_address(
+    page, clinic, published_rules
+):
+    make_member(clinic, Role.PRACTITIONER, username="nurse")
+    make_client(clinic, name="Ada Lovelace", date_of_birth=datetime.date(1992, 6, 1))
+    make_client(clinic, name="Grace Hopper", date_of_birth=datetime.date(1986, 12, 9))
+    sign_in(page, "nurse", PASSWORD)
+    sent = []
+    page.on("request", lambda request: sent.append((request.method, request.url)))
+
+    page.get_by_role("link", name="Find a client").first.click()
+    page.get_by_label("Name or reference").press_sequentially("lovel")  # no Enter
+
+    expect(page.get_by_role("link", name="Ada Lovelace")).to_be_visible()
+    expect(page.get_by_role("link", name="Grace Hopper")).to_have_count(0)
+    assert any(m == "POST" and url.endswith("/records/clients/") for m, url in sent)  # posted
+    assert not any("lov" in url.lower() for _, url in sent)
