@@ -20,14 +20,8 @@ from screening.records.amendments import amendment_record, current_version, edit
 from screening.records.models import Screening
 from screening.rules.services import NoPublishedRuleSet
 
-from .forms import (
-    IntakeForm,
-    answers_as_post,
-    answers_from_intake,
-    checked_answers,
-    initial_from,
-    too_long_lists,
-)
+from .answers import answers_from_intake, too_long_lists
+from .forms import IntakeForm, answers_as_post, checked_answers, initial_from
 
 CLIENT_QUESTIONS = ("client_name", "client_date_of_birth", "client_reference")
 

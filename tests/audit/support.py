@@ -1,6 +1,6 @@
 """Shared helpers of the corrections, exports and dashboard tests."""
 
-from screening.intake.forms import answers_from_intake
+from screening.intake.answers import answers_from_intake
 from screening.records.amendments import amendment_record, editable_answers, override_record
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from screening.intake.forms import IntakeForm, answers_as_post, answers_from_intake
+from screening.intake.answers import answers_from_intake
+from screening.intake.forms import IntakeForm, answers_as_post
 from tests.engine.baseline import BASELINE
 
 SCENARIOS = json.loads((Path(__file__).parents[2] / "fixtures/scenarios_v1.json").read_text())
