@@ -30,6 +30,7 @@ from .forms import (
     none_applied_message,
 )
 from .models import Draft, Invitation
+from .review import client_review, unchecked_sections
 from .services import discard_draft, screen_draft
 
 
@@ -108,21 +109,25 @@ def consultation(request, token):
         "form": form,
         "draft": draft,
         "sections": progress(draft.data),
-        "review": review_of(draft),
+        "review": review_of(request, draft),
     }
     return render(request, "intake/consultation.html", context)
 
 
-def review_of(draft: Draft) -> Invitation | None:
-    """The invitation whose answers the draft was started from (a review), if any."""
-    return Invitation.objects.filter(draft=draft).first()
+def review_of(request, draft: Draft, checked=()) -> dict | None:
+    """For a draft started from a client's answers, what the review shows of them; else None."""
+    invitation = Invitation.objects.filter(draft=draft).first() if draft.pk else None
+    if invitation is None:
+        return None
+    return client_review(invitation, clinic=request.clinic, checked=checked)
 
 
 def submit(request, token):
     """Screen the client: valid answers become a record and the draft is closed, in one go."""
     answers, refused = checked_answers(request.POST, {})
     form = IntakeForm(request.POST)
-    if form.is_valid() and not refused:
+    unchecked = unchecked_sections(request.POST) if reviewed(request) else []
+    if form.is_valid() and not refused and not unchecked:
         try:
             try:
                 screening = screen(request, token, form, answers)
@@ -144,11 +149,18 @@ def submit(request, token):
     draft = keep_answers(request, token)
     if draft.screening_id is not None:
         return to_screening(draft)
+    if unchecked:
+        messages.error(
+            request,
+            "Tick each section once you have checked it with the client, then screen: "
+            + ", ".join(unchecked)
+            + ".",
+        )
     context = {
         "form": form,
         "draft": draft,
         "sections": form.section_progress(),
-        "review": review_of(draft),
+        "review": review_of(request, draft, checked=set(request.POST)),
     }
     return render(request, "intake/consultation.html", context)
 
@@ -162,9 +174,14 @@ def screen(request, token, form, answers):
         clinic=request.clinic,
         practitioner=request.user,
         remote_addr=audit.client_address(request),
-        reviewed=request.POST.get("review") == "1",
+        reviewed=reviewed(request),
         none_applied=form.none_applied_sections(),
     )
+
+
+def reviewed(request) -> bool:
+    """The posted page was a review of the client's answers (it says so)."""
+    return request.POST.get("review") == "1"
 
 
 def keep_answers(request, token) -> Draft:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from screening.intake.invitations import create_invitation, submit
+from screening.intake.review import REVIEW_SECTIONS, checked_name
 from screening.records.models import ClientAnswers, Screening
 from tests.intake.factories import answers
 
@@ -26,7 +27,9 @@ def reviewed(client, clinic, practitioner, seeded_rules):
 def screen(client, draft, **changes):
     """Submit the consultation page as the browser does (a review's page says it is one)."""
     page = client.get(draft.get_absolute_url()).content.decode()
-    review = {"review": "1"} if 'name="review" value="1"' in page else {}
+    review = {}
+    if 'name="review" value="1"' in page:  # a review: every section ticked as checked
+        review = {"review": "1", **{checked_name(key): "on" for key, _ in REVIEW_SECTIONS}}
     client.post(
         draft.get_absolute_url(), {**answers(client_name="Mary Seacole", **changes), **review}
     )

@@ -1,0 +1,91 @@
+"""The practitioner's review of the client's answers: marked, checked section by section."""
+
+import pytest
+from django.urls import reverse
+
+from screening.intake.invitations import create_invitation, submit
+from screening.intake.review import REVIEW_SECTIONS, checked_name
+from screening.records.models import Screening
+from tests.intake.factories import answers
+
+CLIENT_SENT = answers(
+    client_name="Mary Seacole",
+    eczema="history",
+    takes_medications="yes",
+    medications="Xarelto 20 mg\nzzqx drops",
+    has_allergies="yes",
+    allergies=["other"],
+    allergy_details="A rash from sticking plasters",
+)
+ALL_CHECKED = {checked_name(key): "on" for key, _title in REVIEW_SECTIONS}
+
+
+@pytest.fixture
+def review(client, clinic, practitioner, seeded_rules):
+    """The consultation the practitioner opened from the client's sent answers."""
+    invitation, _token = create_invitation(clinic=clinic, practitioner=practitioner)
+    sent = {k: v if isinstance(v, list) else [v] for k, v in CLIENT_SENT.items()}
+    assert submit(invitation, sent)
+    client.force_login(practitioner)
+    client.post(reverse("intake:invitation_review", args=[invitation.pk]))
+    invitation.refresh_from_db()
+    return invitation.draft
+
+
+def looks_of(page: str, label: str) -> str:
+    """The review's line for one answer, from its label to the end of its definition."""
+    start = page.index(f">{label}</dt>")
+    return page[start : page.index("</dd>", start)]
+
+
+def test_it_lists_the_clients_answers_and_marks_those_that_need_a_look(client, review):
+    page = client.get(review.get_absolute_url()).content.decode()
+
+    assert "The client's answers" in page
+    assert 'value="Mary Seacole"' in page  # the form below is filled with them
+    assert "Needs a look" in looks_of(page, "Eczema")
+    assert "Caution" in looks_of(page, "Eczema")
+    medicines = looks_of(page, "Medications")
+    assert "Typed by the client" in medicines
+    assert "Not recognised: zzqx drops" in medicines
+    assert "Refer: Prescribed blood thinner or antiplatelet" in medicines
+    assert "read it with them" in looks_of(page, "Allergy details")
+    assert "Needs a look" not in looks_of(page, "Pregnant or may be pregnant")
+    assert page.count('type="checkbox" name="checked_section_') == len(REVIEW_SECTIONS)
+
+
+def test_screening_a_review_needs_every_section_checked(client, review):
+    some = {checked_name("1"): "on", checked_name("2"): "on"}
+    posted = {**CLIENT_SENT, "review": "1", **some}
+
+    page = client.post(review.get_absolute_url(), posted).content.decode()
+
+    assert not Screening.objects.exists()
+    titles = [title for key, title in REVIEW_SECTIONS if key not in ("1", "2")]
+    assert "Tick each section once you have checked it with the client" in page
+    for title in titles:
+        assert title in page
+    assert f'name="{checked_name("1")}" id="{checked_name("1")}" checked' in page
+    assert f'name="{checked_name("3")}" id="{checked_name("3")}">' in page
+    assert 'value="Mary Seacole"' in page  # nothing typed is lost
+
+
+def test_a_corrected_and_checked_review_is_screened(client, review):
+    posted = {**CLIENT_SENT, "eczema": "none", "review": "1", **ALL_CHECKED}
+
+    response = client.post(review.get_absolute_url(), posted)
+
+    screening = Screening.objects.get()
+    assert response["Location"] == screening.get_absolute_url()
+    assert screening.intake["eczema"] == "none"
+    assert screening.client_answers.intake["eczema"] == "history"
+
+
+def test_a_consultation_at_the_chair_has_no_review(client, practitioner, seeded_rules):
+    client.force_login(practitioner)
+    client.post(reverse("intake:new"))
+    draft = practitioner.consultation_drafts.get()
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "checked_section_" not in page
+    client.post(draft.get_absolute_url(), answers())
+    assert Screening.objects.exists()
