@@ -127,7 +127,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # Two-factor sign-in (an authenticator app's code, or a recovery code) is required for these roles
 # and for superusers; everyone else may turn it on for themselves.
-OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["records_keeper", "rules_admin"])
+OTP_REQUIRED_ROLES = env.list(
+    "OTP_REQUIRED_ROLES", default=["records_keeper", "rules_admin", "medical_director"]
+)
+# A rules publish takes effect only when a medical director other than its author approves it.
+# A single-person installation may waive this (every rules page then says so).
+RULES_APPROVAL_WAIVED = env.bool("RULES_APPROVAL_WAIVED", default=False)
 OTP_TOTP_ISSUER = "Microneedling screening"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

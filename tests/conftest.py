@@ -13,7 +13,7 @@ from screening.accounts.twofactor import required_for
 from tests.triggers import triggers_off
 
 PASSWORD = "correct horse battery staple"
-ROLES = [Role.PRACTITIONER, Role.RECORDS_KEEPER, Role.RULES_ADMIN]
+ROLES = [Role.PRACTITIONER, Role.RECORDS_KEEPER, Role.RULES_ADMIN, Role.MEDICAL_DIRECTOR]
 _user_numbers = itertools.count(1)
 
 

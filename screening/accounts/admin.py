@@ -27,7 +27,13 @@ class MemberUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "clinic", "role", "is_active"]
     list_select_related = ["membership__clinic"]
-    list_filter = ["membership__role", "membership__clinic", "is_active", "is_superuser"]
+    list_filter = [
+        "membership__role",
+        "membership__approves_floor",
+        "membership__clinic",
+        "is_active",
+        "is_superuser",
+    ]
 
     @admin.display(description="Clinic", ordering="membership__clinic__name")
     def clinic(self, user):

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     PRACTITIONER = "practitioner", "Practitioner"
     RECORDS_KEEPER = "records_keeper", "Records keeper"
     RULES_ADMIN = "rules_admin", "Rules admin"
+    MEDICAL_DIRECTOR = "medical_director", "Medical director"
 
 
 class Membership(models.Model):
@@ -33,13 +34,24 @@ class Membership(models.Model):
         max_length=20,
         choices=Role.choices,
         help_text="Practitioners run consultations; records keepers search, export and amend the "
-        "clinic's records; rules admins edit the installation's rules and medication vocabulary.",
+        "clinic's records; rules admins edit the installation's rules and medication vocabulary, "
+        "and their clinic's own rules; medical directors approve (or reject) the clinic's rule "
+        "changes before they take effect.",
+    )
+    approves_floor = models.BooleanField(
+        default=False,
+        help_text="Medical directors only: also approves changes to the installation's safety "
+        "floor, the rules every clinic screens with.",
     )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approves_floor=False) | models.Q(role="medical_director"),
+                name="membership_floor_approver_is_medical_director",
             ),
         ]
 

@@ -25,6 +25,9 @@ class AuditAction(models.TextChoices):
     INVITE_SUBMITTED = "invite_submitted", "The client submitted an invitation's answers"
     INVITE_REVOKED = "invite_revoked", "Revoked an invitation"
     DRAFT_DISCARDED = "draft_discarded", "Discarded an unfinished consultation"
+    RULES_REQUESTED = "rules_requested", "Asked for a rules publish to be approved"
+    RULES_APPROVED = "rules_approved", "Approved a rules publish"
+    RULES_REJECTED = "rules_rejected", "Rejected a rules publish"
 
 
 class AuditChangeRefused(Exception):

@@ -8,7 +8,6 @@ never count a chunk twice, and a restart resumes where the last chunk ended.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import time
 
@@ -19,7 +18,7 @@ from django.utils import timezone
 from screening import engine
 from screening.rules.models import ImpactRun, RuleSet
 from screening.rules.services import ScreeningRules, rules_of
-from screening.rules.transfer import export_rule_set
+from screening.rules.transfer import signature
 
 from .models import Screening
 
@@ -45,12 +44,6 @@ class AnswersText(Func):
         return self.as_sql(
             compiler, connection, template="json_remove(%(expressions)s, '$.client')"
         )
-
-
-def signature(rule_set: RuleSet) -> str:
-    """Changes whenever a rule or the vocabulary of the draft changes."""
-    content = json.dumps(export_rule_set(rule_set), sort_keys=True, default=str)
-    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def start_run(*, rule_set: RuleSet, user, clinic) -> ImpactRun:

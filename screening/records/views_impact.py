@@ -29,7 +29,7 @@ def impact_start(request, layer=False):
     return redirect("impact:run", pk=run.pk)
 
 
-@rules_admin
+@role_required(Role.RULES_ADMIN, Role.MEDICAL_DIRECTOR)
 @require_safe
 def impact_page(request, pk):
     """The run as a worker has it so far: reading the page writes nothing."""

@@ -325,3 +325,71 @@ class ImpactRun(models.Model):
 
 # Scenarios guard every publish: each change to one is kept, with who made it.
 register_history(Scenario)
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved and published"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Asked for again"
+
+
+class PublishRequest(models.Model):
+    """A rules admin's request to publish a draft, and the medical director's answer.
+
+    The draft takes effect only when a medical director other than the author approves it (unless
+    settings.RULES_APPROVAL_WAIVED). Rows are kept for good, with the version they produced.
+    """
+
+    clinic = models.ForeignKey(
+        Clinic,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for the safety floor; else the clinic whose layer it publishes.",
+    )
+    version = models.PositiveIntegerField(help_text="The draft's version number.")
+    signature = models.CharField(max_length=64, help_text="The draft as it was asked for.")
+    note = models.TextField(help_text="The change note: what changed, and why.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="The medical director's comment.")
+    published_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version it produced, once approved."
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=RequestStatus.values), name="request_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="pending", clinic__isnull=True),
+                name="request_one_pending_for_floor",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic"],
+                condition=models.Q(status="pending", clinic__isnull=False),
+                name="request_one_pending_per_layer",
+            ),
+        ]
+
+    def __str__(self):
+        scope = f"{self.clinic} layer" if self.clinic_id else "floor"
+        return f"Publish {scope} v{self.version} ({self.get_status_display()})"
+
+    @property
+    def pending(self):
+        return self.status == RequestStatus.PENDING

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -45,6 +47,12 @@ def export_rule_set(rule_set: RuleSet) -> dict:
         ],
     }
     return {"rules": rules, "vocabulary": vocabulary}
+
+
+def signature(rule_set: RuleSet) -> str:
+    """Changes whenever a rule or the vocabulary of the draft changes."""
+    content = json.dumps(export_rule_set(rule_set), sort_keys=True, default=str)
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _check(data: object) -> list[str]:

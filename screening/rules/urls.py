@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_approval
 
 app_name = "rules"
 
@@ -15,6 +15,20 @@ urlpatterns = [
     path("draft/vocabulary/classes/", views.vocabulary_class_add, name="vocabulary_class_add"),
     path("draft/publish/", views.publish, name="publish"),
     path("diff/", views.version_diff, name="diff"),
+    path("requests/", views_approval.request_list, name="requests"),
+    path("requests/<int:pk>/", views_approval.request_detail, name="request"),
+    path(
+        "requests/<int:pk>/approve/",
+        views_approval.request_decide,
+        {"approve": True},
+        name="request_approve",
+    ),
+    path(
+        "requests/<int:pk>/reject/",
+        views_approval.request_decide,
+        {"approve": False},
+        name="request_reject",
+    ),
     path("scenarios/", views.scenario_run, name="scenarios"),
     path("scenarios/new/", views.scenario_edit, name="scenario_new"),
     path("scenarios/<int:pk>/", views.scenario_edit, name="scenario_edit"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -169,7 +170,12 @@ def check_scenarios(rule_set: RuleSet) -> list[ScenarioResult]:
     return run_scenarios(rules, clinic=rule_set.clinic)
 
 
-def _publish(rule_set: RuleSet, *, user, note: str) -> RuleSet:
+def publish(rule_set: RuleSet, *, user, note: str) -> RuleSet:
+    """Make `rule_set` the version in use, in the caller's transaction under `lock_versions`.
+
+    Pages and commands go through `publish_draft` and `roll_back_to`, which refuse while
+    publishing needs a medical director's approval (then `approval.approve` calls this).
+    """
     if not note.strip():
         raise PublishRefused("Write a change note: what changed, and why.")
     check_publishable(rule_set)
@@ -181,14 +187,26 @@ def _publish(rule_set: RuleSet, *, user, note: str) -> RuleSet:
     return rule_set
 
 
+NEEDS_APPROVAL = (
+    "Publishing needs a medical director's approval: ask for it on the Publish page. (A "
+    "single-person installation may waive this with RULES_APPROVAL_WAIVED=true.)"
+)
+
+
+def _refuse_without_approval() -> None:
+    if not settings.RULES_APPROVAL_WAIVED:
+        raise PublishRefused(NEEDS_APPROVAL)
+
+
 @transaction.atomic
 def publish_draft(*, user, note: str, clinic=None) -> RuleSet:
     """Make the draft the version in use. Raises PublishRefused (and publishes nothing)."""
     lock_versions(clinic)
+    _refuse_without_approval()
     draft = current_draft(clinic)
     if draft is None:
         raise PublishRefused("There is no draft to publish.")
-    return _publish(draft, user=user, note=note)
+    return publish(draft, user=user, note=note)
 
 
 @transaction.atomic
@@ -196,6 +214,8 @@ def roll_back_to(
     *, version: int, user, note: str, seen_in_use: int | None = None, clinic=None
 ) -> RuleSet:
     """Publish a copy of published version `version` as a new version, in one step.
+
+    While publishing needs approval, the copy is left as the draft (returned) to ask for it.
 
     `seen_in_use` is the version in use when the admin chose to roll back (the page sends it):
     when another version was published since (a second click, or two admins at once), the
@@ -217,7 +237,11 @@ def roll_back_to(
     if not note.strip():
         raise PublishRefused("Write a change note: why roll back.")
     copy = copy_rule_set(source, status=RuleSetStatus.DRAFT)
-    return _publish(copy, user=user, note=note)
+    if not settings.RULES_APPROVAL_WAIVED:
+        copy.note = note.strip()
+        copy.save(update_fields=["note"])
+        return copy  # the draft, to ask a medical director to approve
+    return publish(copy, user=user, note=note)
 
 
 def layer_problems(layer: RuleSet, floor: RuleSet) -> list[str]:

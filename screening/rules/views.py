@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from screening import engine
 from screening.accounts.access import role_required
 from screening.accounts.models import Role
+from screening.audit import client_address
 
-from . import editing, layers, versions
+from . import approval, editing, layers, versions
 from .diff import diff_versions
 from .forms import (
     MedicationClassForm,
@@ -23,7 +24,7 @@ from .forms import (
     rule_initial,
     scenario_initial,
 )
-from .models import Rule, RuleSet, RuleSetStatus, Scenario
+from .models import PublishRequest, Rule, RuleSet, RuleSetStatus, Scenario
 from .presentation import LAYER_NAMESPACE, editor_schema, rule_rows
 from .scenarios import run_scenarios
 from .services import (
@@ -34,6 +35,7 @@ from .services import (
 )
 
 rules_admin = role_required(Role.RULES_ADMIN)
+rules_readers = role_required(Role.RULES_ADMIN, Role.MEDICAL_DIRECTOR)  # pages without edits
 
 
 def _clinic(request):
@@ -257,7 +259,7 @@ def vocabulary_remove(request, pk):
     return _go(request, "vocabulary", draft.version)
 
 
-@rules_admin
+@rules_readers
 def version_diff(request):
     scope = RuleSet.objects.filter(clinic=_clinic(request))
     top = scope.aggregate(top=Max("version"))["top"]
@@ -350,21 +352,40 @@ def _is_id(text: str) -> bool:
 
 @rules_admin
 def publish(request):
+    """Publish the draft, or (while a medical director must approve) ask for it."""
     clinic = _clinic(request)
     draft = _draft_or_404(request)
-    if request.method == "POST":
-        note = request.POST.get("note", "")
-        try:
-            published = versions.publish_draft(user=request.user, note=note, clinic=clinic)
-        except versions.PublishRefused as refused:
-            context = {"draft": draft, "note": note, "refused": refused}
-            return render(request, "rules/publish.html", context, status=400)
-        messages.success(request, f"Version {published.version} is published and in use.")
-        _tell_about_layers(request, published)
-        return _go(request, "versions")
-    latest = draft.impact_runs.first()
-    context = {"draft": draft, "note": "", "refused": None, "latest_impact": latest}
-    return render(request, "rules/publish.html", context)
+    context = {
+        "draft": draft,
+        "note": request.POST.get("note", draft.note),
+        "refused": None,
+        "latest_impact": draft.impact_runs.first(),
+        "needs_approval": not approval.approval_waived(),
+        "pending": PublishRequest.objects.filter(clinic=clinic, status="pending").first(),
+    }
+    if request.method != "POST":
+        return render(request, "rules/publish.html", context)
+    try:
+        if context["needs_approval"]:
+            asked = approval.request_publish(
+                user=request.user,
+                note=context["note"],
+                clinic=clinic,
+                remote_addr=client_address(request),
+            )
+        else:
+            published = versions.publish_draft(
+                user=request.user, note=context["note"], clinic=clinic
+            )
+    except versions.PublishRefused as refused:
+        context["refused"] = refused
+        return render(request, "rules/publish.html", context, status=400)
+    if context["needs_approval"]:
+        messages.success(request, "Asked: a medical director other than you must approve it.")
+        return _go(request, "request", asked.pk)
+    messages.success(request, f"Version {published.version} is published and in use.")
+    _tell_about_layers(request, published)
+    return _go(request, "versions")
 
 
 def _tell_about_layers(request, published: RuleSet) -> None:
@@ -399,6 +420,13 @@ def rollback(request, version):
         except versions.VersionRefused as error:
             refused = error
         else:
+            if new.is_draft:
+                messages.success(
+                    request,
+                    f"Draft v{new.version}, a copy of v{version}, is open: ask a medical director "
+                    f"to approve it.",
+                )
+                return _go(request, "publish")
             messages.success(request, f"Version {new.version} (a copy of v{version}) is in use.")
             _tell_about_layers(request, new)
             return _go(request, "versions")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from screening.accounts.models import Role
 from screening.intake.invitations import create_invitation
 from screening.records.impact import start_run
+from screening.rules.approval import request_publish
 from screening.rules.editing import save_rule
 from screening.rules.models import RuleSet, Scenario
 from screening.rules.services import published_rule_set
@@ -28,6 +29,7 @@ ROUTES = {
         Role.PRACTITIONER: OK,
         Role.RECORDS_KEEPER: OK,
         Role.RULES_ADMIN: OK,
+        Role.MEDICAL_DIRECTOR: OK,
     },
     "login": {ANON: OK},
     # Sign-in security, for everyone signed in. A verified session is sent on from the code
@@ -38,6 +40,7 @@ ROUTES = {
         Role.PRACTITIONER: ONWARD,
         Role.RECORDS_KEEPER: ONWARD,
         Role.RULES_ADMIN: ONWARD,
+        Role.MEDICAL_DIRECTOR: ONWARD,
     },
     "accounts:two_factor": {
         ANON: TO_LOGIN,
@@ -45,6 +48,7 @@ ROUTES = {
         Role.PRACTITIONER: OK,
         Role.RECORDS_KEEPER: OK,
         Role.RULES_ADMIN: OK,
+        Role.MEDICAL_DIRECTOR: OK,
     },
     # Browsers post CSP reports, signed in or not; GET is not allowed (see test_headers.py).
     "csp_report": {visitor: NOT_ALLOWED for visitor in (ANON, SUPERUSER, *ROLES)},
@@ -54,6 +58,7 @@ ROUTES = {
         Role.PRACTITIONER: OK,
         Role.RECORDS_KEEPER: OK,
         Role.RULES_ADMIN: OK,
+        Role.MEDICAL_DIRECTOR: OK,
     },
     "admin:index": {SUPERUSER: OK},
     # Consultations; the POST-only save endpoint is covered in tests/intake/test_views.py.
@@ -90,26 +95,32 @@ ROUTES = {
     "rules:version": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:vocabulary": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:rollback": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
-    "rules:diff": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "rules:diff": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK, Role.MEDICAL_DIRECTOR: OK},
     "rules:scenarios": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:scenario_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:scenario_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:rule_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:rule_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "rules:publish": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
-    "impact:run": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "impact:run": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK, Role.MEDICAL_DIRECTOR: OK},
+    # Publish requests: read by rules admins and medical directors (approve and reject are
+    # POST-only: tests/rules/test_approval.py).
+    "rules:requests": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK, Role.MEDICAL_DIRECTOR: OK},
+    "rules:request": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK, Role.MEDICAL_DIRECTOR: OK},
     # The same pages for the signed-in clinic's own layer of rules (under /rules/clinic/).
     "clinic_rules:versions": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "clinic_rules:version": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "clinic_rules:vocabulary": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "clinic_rules:rollback": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
-    "clinic_rules:diff": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:diff": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK, Role.MEDICAL_DIRECTOR: OK},
     "clinic_rules:scenarios": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "clinic_rules:scenario_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "clinic_rules:scenario_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "clinic_rules:rule_new": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "clinic_rules:rule_edit": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
     "clinic_rules:publish": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK},
+    "clinic_rules:requests": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK, Role.MEDICAL_DIRECTOR: OK},
+    "clinic_rules:request": {ANON: TO_LOGIN, Role.RULES_ADMIN: OK, Role.MEDICAL_DIRECTOR: OK},
 }
 
 
@@ -181,8 +192,22 @@ def own_scenario_id(clinic, user):
     return [own.pk]
 
 
+def floor_request_id(clinic, user):
+    open_rules_draft()
+    asker = make_member(clinic, Role.RULES_ADMIN)
+    return [request_publish(user=asker, note="A change").pk]
+
+
+def layer_request_id(clinic, user):
+    open_rules_draft(clinic)
+    asker = make_member(clinic, Role.RULES_ADMIN)
+    return [request_publish(user=asker, note="A change", clinic=clinic).pk]
+
+
 URL_ARGS.update(
     {
+        "rules:request": floor_request_id,
+        "clinic_rules:request": layer_request_id,
         "clinic_rules:version": published_layer_version,
         "clinic_rules:vocabulary": published_layer_version,
         "clinic_rules:rollback": published_layer_version,
@@ -245,6 +270,7 @@ def test_it_shows_each_role_its_own_home(client, clinic):
         (Role.PRACTITIONER, b"Start a consultation"),
         (Role.RECORDS_KEEPER, b"Records"),
         (Role.RULES_ADMIN, b"Rules"),
+        (Role.MEDICAL_DIRECTOR, b"Rules to approve"),
     ]:
         client.force_login(make_member(clinic, role))
         assert phrase in client.get(reverse("home")).content

@@ -156,7 +156,7 @@ def test_demo_passwords_pass_the_validators():
     out = StringIO()
     call_command("demo_setup", stdout=out)
     passwords = re.findall(r"^\s*demo_\w+\s+(\S+)", out.getvalue(), re.MULTILINE)
-    assert len(passwords) == 3
+    assert len(passwords) == 4  # one per role
     for password in passwords:
         validate_password(password)
 

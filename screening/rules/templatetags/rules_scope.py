@@ -1,8 +1,10 @@
 """Which rules the page edits, the floor's or the clinic's layer's, and links to the floor."""
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 
+from screening.accounts.models import Role
 from screening.rules.presentation import LAYER_NAMESPACE
 
 register = template.Library()
@@ -15,6 +17,8 @@ def rules_scope(context) -> dict:
     return {
         "layer": match is not None and match.namespace == LAYER_NAMESPACE,
         "clinic": getattr(request, "clinic", None),
+        "editor": getattr(request, "role", None) == Role.RULES_ADMIN,
+        "approval_waived": settings.RULES_APPROVAL_WAIVED,
     }
 
 

@@ -11,6 +11,7 @@ DEMO_USERS = {
     "demo_practitioner": Role.PRACTITIONER,
     "demo_records": Role.RECORDS_KEEPER,
     "demo_rules": Role.RULES_ADMIN,
+    "demo_director": Role.MEDICAL_DIRECTOR,
 }
 
 
@@ -36,8 +37,11 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save()
                 printed.append((username, role, password))
+            # The demo medical director approves the clinic's rules and the safety floor.
+            approves_floor = role == Role.MEDICAL_DIRECTOR
             Membership.objects.update_or_create(
-                user=user, defaults={"clinic": clinic, "role": role}
+                user=user,
+                defaults={"clinic": clinic, "role": role, "approves_floor": approves_floor},
             )
         if printed:
             self.stdout.write(f"Demo logins for {DEMO_CLINIC} (shown once; keep them):")
