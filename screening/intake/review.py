@@ -54,6 +54,7 @@ def client_review(invitation, *, clinic, checked=()) -> dict:
             answer["look"] = looks.get(answer["field"], [])
     return {
         "readable": True,
+        "client": intake["client"],
         "sections": _boxes(sections, checked),
         "sent_at": invitation.submitted_at,
         "looks": sum(len(reasons) > 0 for reasons in looks.values()),
