@@ -1,8 +1,8 @@
 """The practitioner's review of the answers a client sent before the visit.
 
-The consultation form opens filled with the client's answers; above it, each section lists what
-the client answered, marks the answers that need a look (they fire a precaution, are the
-client's own words, or name a medicine the vocabulary does not know), and has a box the
+The consultation form opens filled with the client's answers. Each of its sections starts with
+what the client answered there, marks the answers that need a look (they fire a precaution, are
+the client's own words, or name a medicine the vocabulary does not know), and has a box the
 practitioner ticks once the section is checked with the client. Screening a review needs every
 box ticked (checked on the server).
 """
@@ -11,21 +11,37 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from screening.engine import INTAKE_SECTIONS, IntakeInvalid
-from screening.records.presentation import ACTION_DISPLAY, answers_by_section
+from screening.engine import INTAKE_FIELDS, IntakeInvalid, field_label
+from screening.records.presentation import ACTION_DISPLAY, answer_text
 from screening.rules.services import NoPublishedRuleSet, decide
 
 from .forms import ClientIntakeForm, answers_as_post
+from .sections import SECTIONS
 
-# Sections to confirm: the intake's own (INTAKE.md A-G), numbered.
-REVIEW_SECTIONS = tuple(
-    (str(number), title) for number, (title, _) in enumerate(INTAKE_SECTIONS, 1)
-)
+REVIEW_SECTIONS = tuple((section.key, section.title) for section in SECTIONS)
 FREE_TEXT = {
     "medications": "Typed by the client: check what they take.",
     "topical_products": "Typed by the client: check the products' names.",
     "allergy_details": "Typed by the client: read it with them.",
 }
+# Intake answers whose question goes by another name on the form.
+ASKED_AS = {
+    "client_age_years": "client_date_of_birth",
+    "isotretinoin_last_dose_months_ago": "isotretinoin_ever",
+}
+
+
+def _section_of(field: str) -> str | None:
+    """The form section that asks for an intake answer (a list is asked as has_X and rows)."""
+    sections = {name: section.key for section in SECTIONS for name in section.field_names}
+    asked = ASKED_AS.get(field, field)
+    for name in (asked, f"has_{asked}"):
+        if name in sections:
+            return sections[name]
+    return next((key for name, key in sections.items() if name.startswith(f"{asked}_")), None)
+
+
+SECTION_OF_FIELD = {field: _section_of(field) for field in INTAKE_FIELDS}
 
 
 def checked_name(key: str) -> str:
@@ -38,39 +54,34 @@ def unchecked_sections(post) -> list[str]:
 
 
 def client_review(invitation, *, clinic, checked=()) -> dict:
-    """What the review shows above the form: the client's answers by section, marked."""
+    """What the review shows: the client's answers by form section, marked."""
     form = ClientIntakeForm(data=answers_as_post(invitation.answers))
-    if not form.is_valid():
-        return {
-            "readable": False,
-            "sections": _boxes([], checked),
-            "sent_at": invitation.submitted_at,
-        }
-    intake = form.to_intake()
-    looks = needs_a_look(intake, _decision(intake, clinic))
-    sections = answers_by_section(intake)
-    for section in sections:
-        for answer in section["answers"]:
-            answer["look"] = looks.get(answer["field"], [])
-    return {
-        "readable": True,
-        "client": intake["client"],
-        "sections": _boxes(sections, checked),
-        "sent_at": invitation.submitted_at,
-        "looks": sum(len(reasons) > 0 for reasons in looks.values()),
-    }
-
-
-def _boxes(sections: list[dict], checked) -> list[dict]:
-    by_title = {section["title"]: section for section in sections}
-    return [
+    review = {"readable": form.is_valid(), "sent_at": invitation.submitted_at, "client": None}
+    by_section = defaultdict(list)
+    if review["readable"]:
+        intake = form.to_intake()
+        looks = needs_a_look(intake, _decision(intake, clinic))
+        for field in INTAKE_FIELDS:
+            by_section[SECTION_OF_FIELD[field]].append(
+                {
+                    "label": field_label(field),
+                    "answer": answer_text(field, intake[field]),
+                    "look": looks.get(field, []),
+                }
+            )
+        review["client"] = intake["client"]
+        review["looks"] = sum(bool(reasons) for reasons in looks.values())
+    review["sections"] = [
         {
-            **by_title.get(title, {"title": title, "answers": []}),
+            "key": key,
+            "title": title,
+            "answers": by_section[key],
             "checkbox": checked_name(key),
             "checked": checked_name(key) in checked,
         }
         for key, title in REVIEW_SECTIONS
     ]
+    return review
 
 
 def _decision(intake: dict, clinic) -> dict | None:

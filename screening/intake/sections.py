@@ -165,6 +165,8 @@ def consultation_layout(none_answers: dict[str, dict[str, str]]) -> Layout:
 def _section_layout(number: int, section: Section, none_answers: dict | None) -> Fieldset:
     return Fieldset(
         f"{number}. {section.title}",
+        # A review of the client's answers shows theirs for the section here (intake/review.py).
+        HTML(f'{{% include "intake/_review_section.html" with key="{section.key}" %}}'),
         *([_none_apply(section, none_answers)] if none_answers else []),
         *_layout_items(section.items),
         css_id=f"section-{section.key}",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from screening.intake.invitations import create_invitation, submit
-from screening.intake.review import REVIEW_SECTIONS, checked_name
+from screening.intake.review import REVIEW_SECTIONS, SECTION_OF_FIELD, checked_name
 from screening.records.models import Screening
 from tests.intake.factories import answers
 
@@ -55,18 +55,18 @@ def test_it_lists_the_clients_answers_and_marks_those_that_need_a_look(client, r
 
 
 def test_screening_a_review_needs_every_section_checked(client, review):
-    some = {checked_name("1"): "on", checked_name("2"): "on"}
+    some = {checked_name("client"): "on", checked_name("infection"): "on"}
     posted = {**CLIENT_SENT, "review": "1", **some}
 
     page = client.post(review.get_absolute_url(), posted).content.decode()
 
     assert not Screening.objects.exists()
-    titles = [title for key, title in REVIEW_SECTIONS if key not in ("1", "2")]
+    titles = [title for key, title in REVIEW_SECTIONS if key not in ("client", "infection")]
     assert "Tick each section once you have checked it with the client" in page
     for title in titles:
         assert title in page
-    assert f'name="{checked_name("1")}" id="{checked_name("1")}" checked' in page
-    assert f'name="{checked_name("3")}" id="{checked_name("3")}">' in page
+    assert f'name="{checked_name("client")}" id="{checked_name("client")}" checked' in page
+    assert f'name="{checked_name("skin")}" id="{checked_name("skin")}">' in page
     assert 'value="Mary Seacole"' in page  # nothing typed is lost
 
 
@@ -79,6 +79,13 @@ def test_a_corrected_and_checked_review_is_screened(client, review):
     assert response["Location"] == screening.get_absolute_url()
     assert screening.intake["eczema"] == "none"
     assert screening.client_answers.intake["eczema"] == "history"
+
+
+def test_every_answer_is_shown_in_the_section_that_asks_it():
+    assert None not in SECTION_OF_FIELD.values()
+    assert SECTION_OF_FIELD["eczema"] == "skin"
+    assert SECTION_OF_FIELD["active_infections"] == "infection"
+    assert SECTION_OF_FIELD["isotretinoin_last_dose_months_ago"] == "medicines"
 
 
 def test_a_consultation_at_the_chair_has_no_review(client, practitioner, seeded_rules):
