@@ -100,7 +100,7 @@ class CountersignForm(SignForm):
             signed = signing.loads(cleaned["signed"], salt=SIGNED_SALT, max_age=SIGNED_MAX_AGE)
         except signing.BadSignature:
             signed = None
-        if not signed or signed != {**signed, "screening": self.screening_pk}:
+        if not isinstance(signed, dict) or signed.get("screening") != self.screening_pk:
             raise forms.ValidationError("The client's signature has expired.", code="expired")
         if signed.get("digest") != digest(self.data.get("signature", ""), cleaned["typed_name"]):
             raise forms.ValidationError("The signature changed.", code="expired")
