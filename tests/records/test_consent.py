@@ -5,9 +5,11 @@ import hashlib
 import io
 
 import pytest
+from django.test import Client as Browser
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
+from screening.accounts.models import Role
 from screening.audit.models import AuditEvent
 from screening.records.consents import DEFAULT_CONSENT_TEXT
 from screening.records.models import Consent, ConsentText
@@ -204,8 +206,6 @@ def test_consent_is_taken_once(chair, proceed):
 
 
 def test_another_clinics_practitioner_cannot_reach_it(client, other_clinic, proceed):
-    from screening.accounts.models import Role
-
     client.force_login(make_member(other_clinic, Role.PRACTITIONER))
     assert client.get(consent_url(proceed)).status_code == 404
 
@@ -247,3 +247,14 @@ def test_the_subject_access_export_holds_the_consent(client, chair, records_keep
     assert consent["signature_png_base64"] == drawn.split(",", 1)[1]
     assert consent["text_version"] == 1
     assert consent["client_name"] == "Grace Hopper"
+
+
+def test_the_consent_pages_check_csrf(practitioner, records_keeper, proceed):
+    chair = Browser(enforce_csrf_checks=True)
+    chair.force_login(practitioner)
+    assert chair.post(consent_url(proceed), {"typed_name": "Grace Hopper"}).status_code == 403
+    keeper = Browser(enforce_csrf_checks=True)
+    keeper.force_login(records_keeper)
+    assert keeper.post(reverse("records:consent_text"), {"text": "New"}).status_code == 403
+    assert not Consent.objects.exists()
+    assert ConsentText.objects.filter(version=2).count() == 0
