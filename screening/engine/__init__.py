@@ -6,7 +6,13 @@ calls it with plain dicts and gets the decision JSON of DESIGN.md back.
 
 from .cleaning import InputProblem, clean_text, read_json, text_problem
 from .compiler import ConditionInvalid, compile_condition
-from .conditions import OPERATORS, ConditionProblem, describe_condition, validate_condition
+from .conditions import (
+    OPERATOR_WORDS,
+    OPERATORS,
+    ConditionProblem,
+    describe_condition,
+    validate_condition,
+)
 from .decision import OUTCOMES
 from .intake import FieldError, IntakeInvalid, validate_intake
 from .rules import PRECAUTION_CODE, WAIT_ANCHORS, RuleProblem, RuleSpec, validate_rule
@@ -35,6 +41,7 @@ __all__ = [
     "INTAKE_FIELDS",
     "INTAKE_SECTIONS",
     "OPERATORS",
+    "OPERATOR_WORDS",
     "OUTCOMES",
     "PRECAUTION_CODE",
     "WAIT_ANCHORS",

@@ -239,7 +239,8 @@ _VALUE_CHECKS = {
 
 # ---- describing a condition in words ----------------------------------------------------------
 
-_OP_WORDS = {
+# What each operator reads as, in the rules list, Compare versions and the row editor.
+OPERATOR_WORDS = {
     "equals": "is",
     "not_equals": "is not",
     "lt": "is less than",
@@ -283,7 +284,7 @@ def _describe_node(node: dict, prefix: str, class_labels) -> str:
         return _describe_group(node, prefix, class_labels, top=False)
     field, op = node["field"], node["op"]
     path = prefix + field
-    words = f"{field_label(path)} {_OP_WORDS[op]}"
+    words = f"{field_label(path)} {OPERATOR_WORDS[op]}"
     if op == "any_item":
         return f"{words} {_describe_group(node['value'], field + '.', class_labels, top=False)}"
     if "value" not in node:

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from .models import CardFeedback, FindingCode, Outcome, Override, Screening
+from .presentation import OUTCOME_DISPLAY
 
 WEEKS = 12
 TOP = 10
@@ -155,7 +156,9 @@ def chart(weeks: list[Week]) -> dict:
         "left": PLOT_LEFT,
         "right": CHART_WIDTH - 10,
         "top": PLOT_TOP,
-        "legend": [(outcome.label, OUTCOME_COLOURS[outcome.value]) for outcome in Outcome],
+        "legend": [
+            (OUTCOME_DISPLAY[outcome.value], OUTCOME_COLOURS[outcome.value]) for outcome in Outcome
+        ],
     }
 
 

@@ -5,23 +5,33 @@ import datetime
 from screening.engine import INTAKE_SECTIONS, field_label, value_label
 from screening.rules.sources import source_link
 
+# Each outcome's icon is an SVG path (24 x 24), drawn inline in the outcome's colour, so that it
+# shows on any machine (emoji need a font); the shapes differ, for readers who do not see colour.
 OUTCOME_DISPLAY = {
     "proceed": {
+        "key": "proceed",
         "word": "Proceed",
         "style": "success",
-        "icon": "✓",
+        # a tick in a circle
+        "icon": "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-1.2 14.2-4.5-4.5 1.4-1.4 3.1 3.1 "
+        "6.4-6.4 1.4 1.4Z",
         "summary": "No precaution stops treatment today.",
     },
     "postpone": {
+        "key": "postpone",
         "word": "Postpone",
         "style": "warning",
-        "icon": "⏸",
+        # a pause sign in a circle
+        "icon": "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20ZM8.5 7.5H11v9H8.5Zm4.5 0h2.5v9H13Z",
         "summary": "Do not treat today. Re-screen when the wait has passed.",
     },
     "refer": {
+        "key": "refer",
         "word": "Refer",
         "style": "danger",
-        "icon": "✋",
+        # an exclamation mark in a stop sign
+        "icon": "M7.86 2h8.28L22 7.86v8.28L16.14 22H7.86L2 16.14V7.86ZM10.75 6h2.5v8.5h-2.5Zm0 "
+        "10h2.5v2.5h-2.5Z",
         "summary": "Do not treat. A doctor or prescriber must clear the client first.",
     },
 }
@@ -67,6 +77,7 @@ def present_finding(finding: dict, screened_on: datetime.date) -> dict:
         "title": finding.get("title") or finding["rule"],  # records kept before titles
         "source_link": source_link(finding.get("source", ""), finding.get("source_section", "")),
         "action_word": ACTION_DISPLAY.get(finding["action"], finding["action"]),
+        "action_display": OUTCOME_DISPLAY.get(finding["action"]),  # none for a caution
         "reasons": [present_reason(b) for b in finding.get("because", [])],
         "rescreen_on": screened_on + datetime.timedelta(days=days) if days else None,
     }

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import RuleSet
+from .models import Rule, RuleSet
+from .presentation import describe
 from .versions import RULE_FIELDS
 
 
 @dataclass
 class RuleChange:
     code: str
+    title: str
     key: str
     fields: list[tuple[str, object, object]]  # (field, before, after)
 
@@ -46,6 +48,8 @@ class VersionDiff:
 
 def diff_versions(old: RuleSet, new: RuleSet) -> VersionDiff:
     diff = VersionDiff(old, new)
+    old_labels = dict(old.medication_classes.values_list("code", "label"))
+    new_labels = dict(new.medication_classes.values_list("code", "label"))
     old_rules = {rule.key: rule for rule in old.rules.all()}
     new_rules = {rule.key: rule for rule in new.rules.all()}
     diff.added = [rule for key, rule in new_rules.items() if key not in old_rules]
@@ -55,12 +59,16 @@ def diff_versions(old: RuleSet, new: RuleSet) -> VersionDiff:
         if before is None:
             continue
         fields = [
-            (name, getattr(before, name), getattr(rule, name))
+            (
+                field_name(name),
+                shown(name, getattr(before, name), old_labels),
+                shown(name, getattr(rule, name), new_labels),
+            )
             for name in RULE_FIELDS
             if getattr(before, name) != getattr(rule, name)
         ]
         if fields:
-            diff.changed.append(RuleChange(rule.code, str(key), fields))
+            diff.changed.append(RuleChange(rule.code, rule.title, str(key), fields))
     old_names = {n.name: n for n in old.medication_names.all()}
     new_names = {n.name: n for n in new.medication_names.all()}
     diff.names_added = [n for name, n in new_names.items() if name not in old_names]
@@ -81,3 +89,14 @@ def diff_versions(old: RuleSet, new: RuleSet) -> VersionDiff:
     diff.classes_added = sorted(new_classes - old_classes)
     diff.classes_removed = sorted(old_classes - new_classes)
     return diff
+
+
+def field_name(name: str) -> str:
+    return str(Rule._meta.get_field(name).verbose_name).capitalize()
+
+
+def shown(name: str, value, class_labels: dict) -> object:
+    """A rule's field as the rules list shows it: a condition in words, an empty value as a dash."""
+    if name == "condition":
+        return describe(value, class_labels)
+    return "—" if value in (None, "") else value

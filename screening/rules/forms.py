@@ -30,7 +30,26 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9 .'\-]*")
 CLASS_CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
-class RuleForm(CleanTextForm):
+class StyledForm(CleanTextForm):
+    """A rules-admin form whose widgets carry Bootstrap's classes, by the kind of widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden or isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                style = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                style = "form-select"
+            else:
+                style = "form-control"
+            if style not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{style} {widget.attrs.get('class', '')}".strip()
+
+
+class RuleForm(StyledForm):
     title = forms.CharField(
         max_length=120,
         help_text='What a practitioner reads first, e.g. "Family history of vitiligo".',
@@ -152,7 +171,7 @@ def rule_initial(rule) -> dict:
     }
 
 
-class MedicationNameForm(CleanTextForm):
+class MedicationNameForm(StyledForm):
     name = forms.CharField(max_length=200, help_text="Lower case: a generic, brand or misspelling.")
     generic = forms.CharField(max_length=200, help_text="The generic name, lower case.")
     classes = forms.MultipleChoiceField(
@@ -189,7 +208,7 @@ class MedicationNameForm(CleanTextForm):
         return self._lower("generic")
 
 
-class MedicationClassForm(CleanTextForm):
+class MedicationClassForm(StyledForm):
     code = forms.CharField(
         max_length=64, help_text="Lower case and _, as rules name it: e.g. gold_compound."
     )
@@ -200,7 +219,8 @@ class MedicationClassForm(CleanTextForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, rule_set, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Its own ids: it shares the vocabulary page with the name form (both have a revision).
+        super().__init__(*args, auto_id="id_class_%s", **kwargs)
         self.rule_set = rule_set
 
     def clean_code(self):

@@ -50,4 +50,5 @@ def editor_schema(rule_set: RuleSet) -> dict:
     return {
         "fields": [_field(spec, classes) for spec in engine.CONDITION_FIELDS.values()],
         "operators": engine.OPERATORS,
+        "operator_words": engine.OPERATOR_WORDS,
     }

@@ -20,7 +20,8 @@
   function kindOf(group) { return Array.isArray(group.all) ? "all" : "any"; }
   function join(path, part) { return path ? path + "." + part : part; }
   function fieldByName(fields, name) { return fields.find((f) => f.name === name); }
-  function words(op) { return op.replace(/_/g, " "); }
+  // "is at most", not "lte": the words the rules list uses for each operator.
+  function words(op) { return schema.operator_words[op] || op.replace(/_/g, " "); }
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);

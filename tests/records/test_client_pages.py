@@ -73,7 +73,8 @@ def test_it_lists_a_clients_screenings_newest_first(client, clinic, practitioner
         html.index(reverse("records:screening_detail", args=[s.pk])) for s in (first, second, third)
     ]
     assert positions == sorted(positions, reverse=True)
-    assert "Refer" in html and "✋" in html and "text-bg-danger" in html
+    assert "Refer" in html and "text-bg-danger" in html
+    assert '<svg class="outcome-icon"' in html and "✋" not in html  # drawn, not an emoji
     assert "Screen again" in html
 
 

@@ -54,9 +54,9 @@ def test_an_override_wins_over_a_correction_everywhere(
         page(keeper_client, "records:screening_list"),
         page(keeper_client, "records:client_detail", ada.pk),
     ):
-        assert "</span> Proceed</span> " in html
+        assert "</svg> Proceed</span> " in html
         assert '<span class="badge text-bg-light border in-force-mark">Overridden</span>' in html
-        assert "</span> Refer</span>" not in html
+        assert "</svg> Refer</span>" not in html
 
     rows = list(
         csv.DictReader(

@@ -1,6 +1,7 @@
 """Editing draft rules and the vocabulary: validation by the engine, escaping, edit conflicts."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -55,6 +56,33 @@ def test_the_form_page_carries_the_schema_for_the_row_editor(admin_client):
     page = admin_client.get(reverse("rules:rule_edit", args=[rule.pk])).content.decode()
     assert 'id="condition-schema"' in page and "rule_editor.js" in page
     assert 'id="id_condition"' in page and 'name="revision"' in page
+
+
+def test_the_rule_form_is_styled_like_the_other_forms(admin_client):
+    draft, rule = draft_rule("PSORIASIS")
+    page = admin_client.get(reverse("rules:rule_edit", args=[rule.pk])).content.decode()
+    for name in ("title", "code", "message", "client_message", "wait_days", "source"):
+        field = rf'<(input|textarea)[^>]*class="form-control[^>]*id="id_{name}"'
+        assert re.search(field, page), name
+    for name in ("action", "wait_unit", "wait_from"):
+        assert re.search(rf'<select[^>]*class="form-select"[^>]*id="id_{name}"', page), name
+
+
+def test_the_row_editor_reads_each_operator_in_words(admin_client):
+    draft, rule = draft_rule("PSORIASIS")
+    page = admin_client.get(reverse("rules:rule_edit", args=[rule.pk])).content.decode()
+    schema = json.loads(re.search(r'id="condition-schema"[^>]*>(.*?)</script>', page).group(1))
+    assert schema["operator_words"]["lte"] == "is at most"
+    every_operator = {op for ops in schema["operators"].values() for op in ops}
+    assert every_operator <= set(schema["operator_words"])
+
+
+def test_the_vocabulary_page_gives_each_field_its_own_id(admin_client):
+    draft = start_draft()
+    page = admin_client.get(reverse("rules:vocabulary", args=[draft.version])).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert ids.count("id_revision") == 1
+    assert len(ids) == len(set(ids))
 
 
 @pytest.mark.parametrize(

@@ -163,10 +163,25 @@ def test_it_diffs_rules_by_key_and_names_by_name():
     assert [r.code for r in diff.added] == ["NEW_RULE"]
     assert [r.code for r in diff.removed] == ["KERATOSIS_PILARIS"]
     assert [(c.code, [f[0] for f in c.fields]) for c in diff.changed] == [
-        ("PSORIASIS", ["message"])
+        ("PSORIASIS", ["Message"])
     ]
     assert [n.name for n in diff.names_added] == ["newdrug"]
     assert diff.names_changed == [("warfarin", [("generic", "warfarin", "warfarin sodium")])]
+
+
+def test_compare_versions_shows_a_changed_condition_in_words(client, rules_admin):
+    v1 = published_rule_set()
+    draft, rule = draft_rule("TATTOO_PMU_IN_AREA")
+    rule.condition = {"all": [{"field": "client_age_years", "op": "lte", "value": 17}]}
+    rule.save()
+    client.force_login(rules_admin)
+
+    page = client.get(reverse("rules:diff") + f"?old={v1.version}&new={draft.version}")
+
+    text = page.content.decode()
+    assert "Age (years) is at most 17" in text
+    assert "Tattoo or permanent make-up in the area is yes" in text
+    assert "{&#x27;field&#x27;" not in text and "&#x27;op&#x27;" not in text
 
 
 def test_it_flags_rules_not_reviewed_for_a_year():
