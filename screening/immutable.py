@@ -31,6 +31,7 @@ IMMUTABLE_MODELS = (
     "records.ConsentText",
     "records.Consent",
     "records.ClientAnswers",
+    "records.FollowUp",
     "audit.AuditEvent",
     "audit.AuditLink",
 )

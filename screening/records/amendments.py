@@ -5,6 +5,7 @@ and its own decision; an override records a clinician's outcome beside the compu
 """
 
 import copy
+import datetime
 
 from django.db import transaction
 
@@ -14,7 +15,15 @@ from screening.audit.models import AuditAction, AuditEvent
 from screening.rules.services import decide
 
 from .comparison import changed_answers
-from .models import Amendment, OutcomeInForce, Override, Screening, decided_fields
+from .models import (
+    Amendment,
+    FollowUp,
+    Outcome,
+    OutcomeInForce,
+    Override,
+    Screening,
+    decided_fields,
+)
 from .presentation import OUTCOME_DISPLAY, present_decision
 
 OVERRIDDEN_ACTIONS = ("refer", "postpone")
@@ -88,19 +97,34 @@ def override_record(
     return record
 
 
+def computed_in_force(screening: Screening) -> tuple[str, object]:
+    """The outcome in force and the rules' re-screen date for it, before any follow-up date."""
+    override = screening.overrides.order_by("-created_at", "-pk").first()
+    amendment = screening.amendments.order_by("-created_at", "-pk").first()
+    computed = amendment or screening
+    if override is None:
+        return computed.outcome, computed.rescreen_after
+    same = override.outcome == computed.outcome
+    return override.outcome, computed.rescreen_after if same else None
+
+
+def needs_follow_up(screening: Screening) -> bool:
+    """A postponement in force that the rules give no re-screen date (e.g. until a sore heals)."""
+    outcome, rescreen_after = computed_in_force(screening)
+    return outcome == Outcome.POSTPONE and rescreen_after is None
+
+
 def store_in_force(screening: Screening) -> OutcomeInForce | None:
     """Write the outcome in force of `screening` (call inside the correction's transaction)."""
     override = screening.overrides.order_by("-created_at", "-pk").first()
     amendment = screening.amendments.order_by("-created_at", "-pk").first()
-    if override is None and amendment is None:
+    follow_up = screening.follow_ups.order_by("-created_at", "-pk").first()
+    if override is None and amendment is None and follow_up is None:
         return None
-    computed = amendment or screening
-    latest = override or amendment
-    if override is not None:
-        outcome = override.outcome
-        rescreen_after = computed.rescreen_after if outcome == computed.outcome else None
-    else:
-        outcome, rescreen_after = amendment.outcome, amendment.rescreen_after
+    outcome, rescreen_after = computed_in_force(screening)
+    if outcome == Outcome.POSTPONE and rescreen_after is None and follow_up is not None:
+        rescreen_after = follow_up.due_on
+    latest = override or amendment or follow_up  # who changed the outcome, else the date
     row, _ = OutcomeInForce.objects.update_or_create(
         screening=screening,
         defaults={
@@ -114,6 +138,34 @@ def store_in_force(screening: Screening) -> OutcomeInForce | None:
         },
     )
     return row
+
+
+class FollowUpRefused(Exception):
+    """The screening's re-screen date comes from its rules: no follow-up date is needed."""
+
+
+@transaction.atomic
+def follow_up_record(
+    *, screening: Screening, author, due_on: datetime.date, remote_addr=None
+) -> FollowUp:
+    """Set the day from which a postponed client with no re-screen date is listed as due.
+
+    A new row each time (the latest is in force), with its audit event, in one transaction.
+    """
+    if not needs_follow_up(screening):
+        raise FollowUpRefused
+    follow_up = FollowUp.objects.create(
+        clinic=screening.clinic, screening=screening, author=author, due_on=due_on
+    )
+    audit.log_event(
+        AuditAction.CREATED,
+        user=author,
+        clinic=screening.clinic,
+        obj=follow_up,
+        remote_addr=remote_addr,
+    )
+    store_in_force(screening)
+    return follow_up
 
 
 def _log(action, screening, author, remote_addr):

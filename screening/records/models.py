@@ -298,11 +298,12 @@ class Override(AppendOnlyRecord):
 
 
 class OutcomeInForce(models.Model):
-    """The outcome in force of a corrected or overridden screening: the latest override's, else the
-    latest amendment's. One row per such screening (none: the original decision is in force),
-    written in the same transaction as the amendment or override, so that lists read it with a
-    join instead of the corrections. Screenings, amendments and overrides never change; this row
-    is replaced as they are added."""
+    """The outcome in force of a corrected, overridden or followed-up screening: the latest
+    override's, else the latest amendment's, else the screening's; and its re-screen date, the
+    rules' or else the latest follow-up date. One row per such screening (none: the original
+    decision is in force), written in the same transaction as the amendment, override or
+    follow-up, so that lists read it with a join instead of the corrections. Screenings,
+    amendments, overrides and follow-ups never change; this row is replaced as they are added."""
 
     screening = models.OneToOneField(
         Screening, on_delete=models.PROTECT, primary_key=True, related_name="in_force"
@@ -345,9 +346,33 @@ def in_force_of(screening: Screening) -> dict:
     return {
         "outcome": row.outcome,
         "rescreen_after": row.rescreen_after,
-        "mark": "Overridden" if row.overridden else "Corrected",
+        "mark": "Overridden" if row.overridden else "Corrected" if row.corrected else "",
         "row": row,
     }
+
+
+class FollowUp(AppendOnlyRecord):
+    """A follow-up date for a postponement the rules give no date (a cold sore: "until it has
+    healed"), set by the practitioner so that the client comes up on the due list. A changed date
+    is a new row; the latest is in force."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="follow_ups")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField(
+        help_text="From this day the client is listed as due for a re-screen."
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["screening", "created_at"])]
+        triggers = protect_triggers()
+
+    def __str__(self):
+        return f"Follow-up of screening {self.screening_id} on {self.due_on}"
 
 
 # Model history of the one editable clinic record: every change to a client is kept.

@@ -85,18 +85,35 @@ def present_finding(finding: dict, screened_on: datetime.date) -> dict:
 
 def present_decision(decision: dict, screened_on: datetime.date) -> dict:
     findings = [present_finding(f, screened_on) for f in decision["findings"]]
+    rescreen_after = (
+        datetime.date.fromisoformat(decision["rescreen_after"])
+        if decision.get("rescreen_after")
+        else None
+    )
     return {
         "outcome": OUTCOME_DISPLAY[decision["outcome"]],
         "findings": findings,
         "referrals": [f for f in findings if f["action"] == "refer"],
-        "rescreen_after": (
-            datetime.date.fromisoformat(decision["rescreen_after"])
-            if decision.get("rescreen_after")
-            else None
+        "also_postponed": (
+            also_postponed(findings, rescreen_after) if decision["outcome"] == "refer" else None
         ),
+        "rescreen_after": rescreen_after,
         "medications": decision.get("medications", []),
         "unrecognised": decision.get("unrecognised_medications", []),
         "rule_set_version": decision["rule_set_version"],
+    }
+
+
+def also_postponed(findings: list[dict], rescreen_after: datetime.date | None) -> dict | None:
+    """The postponements beside a referral: even once the client is cleared, not before their
+    date (``rescreen_after``, the latest), nor before the open-ended ones have resolved."""
+    postponements = [f for f in findings if f["action"] == "postpone"]
+    if not postponements:
+        return None
+    return {
+        "findings": postponements,
+        "not_before": rescreen_after,
+        "until_resolved": [f for f in postponements if not f["rescreen_on"]],
     }
 
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_consent, views_corrections, views_dashboard, views_exports
+from . import (
+    views,
+    views_consent,
+    views_corrections,
+    views_dashboard,
+    views_exports,
+    views_follow_up,
+)
 
 app_name = "records"
 
@@ -10,6 +17,12 @@ urlpatterns = [
     path("clients/", views.client_search_view, name="client_search"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("screenings/<int:pk>/", views.screening_detail, name="screening_detail"),
+    path("screenings/<int:pk>/letter/", views_follow_up.screening_letter, name="screening_letter"),
+    path(
+        "screenings/<int:pk>/follow-up/",
+        views_follow_up.screening_follow_up,
+        name="screening_follow_up",
+    ),
 ]
 
 # Corrections, the audit of prints, exports and the dashboard (records keepers).

@@ -18,6 +18,7 @@ from .amendments import corrections_context
 from .comparison import changed_answers
 from .consents import consent_context
 from .forms import ClientSearchForm, RecordFilterForm, RecordSearchForm
+from .letters import referral_letter
 from .models import Client, Screening, in_force_of
 from .presentation import OUTCOME_DISPLAY, answers_by_section, present_decision
 from .provenance import sources_on_page
@@ -31,6 +32,7 @@ from .selectors import (
     previous_screening,
     screening_page,
 )
+from .views_follow_up import follow_up_context
 
 RECORD_READERS = (Role.PRACTITIONER, Role.RECORDS_KEEPER)
 SEARCHES_KEY = "records_searches"
@@ -67,6 +69,8 @@ def screening_detail(request, pk):
     audit.log(request, AuditAction.VIEWED, screening)
     context.update(corrections_context(screening, request))
     context.update(consent_context(screening, request, in_force["outcome"]))
+    context.update(follow_up_context(screening, in_force["outcome"]))
+    context["letter"] = referral_letter(screening)
     return render(request, "records/screening_detail.html", context)
 
 

@@ -81,5 +81,8 @@ def screening_printed(request, pk):
     audit.log(request, AuditAction.PRINTED, screening)
     if "application/json" in request.headers.get("Accept", ""):
         return HttpResponse(status=204)
+    if request.POST.get("printed") == "letter":
+        messages.info(request, "Use your browser's Print command (Ctrl+P) to print the letter.")
+        return redirect("records:screening_letter", pk=screening.pk)
     messages.info(request, "Use your browser's Print command (Ctrl+P) to print this record.")
     return redirect(screening)

@@ -78,6 +78,13 @@ ROUTES = {
     "records:client_detail": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
     # Consent: taken by practitioners at the chair; its wording kept by records keepers.
     "records:screening_consent": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
+    # A referral's letter, and a no-date postponement's follow-up date (posted on the record).
+    "records:screening_letter": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    "records:screening_follow_up": {
+        ANON: TO_LOGIN,
+        Role.PRACTITIONER: OK,
+        Role.RECORDS_KEEPER: OK,
+    },
     "records:consent_text": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
     # Records keepers only: the dashboard and the questionnaire export (the streamed CSV export
     # and the per-record pages are covered in tests/records/).
@@ -141,6 +148,19 @@ def proceeding_screening_id(clinic, user):
     return [make_screening(clinic=clinic, practitioner=practitioner, eczema="history").pk]
 
 
+def referred_screening_id(clinic, user):
+    practitioner = make_member(clinic, Role.PRACTITIONER)
+    return [make_screening(clinic=clinic, practitioner=practitioner).pk]  # refer
+
+
+def cold_sore_screening_id(clinic, user):
+    practitioner = make_member(clinic, Role.PRACTITIONER)
+    cold_sore = [{"type": "cold_sore", "in_treatment_area": True}]
+    return [
+        make_screening(clinic=clinic, practitioner=practitioner, active_infections=cold_sore).pk
+    ]
+
+
 def open_invitation_token(clinic, user):
     practitioner = make_member(clinic, Role.PRACTITIONER)
     return [create_invitation(clinic=clinic, practitioner=practitioner)[1]]
@@ -152,6 +172,8 @@ URL_ARGS = {
     "intake:discard": own_draft_token,
     "records:client_detail": own_client_id,
     "records:screening_consent": proceeding_screening_id,
+    "records:screening_letter": referred_screening_id,
+    "records:screening_follow_up": cold_sore_screening_id,
     "invitation_open": open_invitation_token,
     "cds_precaution": lambda clinic, user: ["VITILIGO_FAMILY_HISTORY"],
     "rules:version": lambda clinic, user: [1],

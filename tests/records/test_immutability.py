@@ -16,6 +16,7 @@ from screening.records.consents import current_text, take_consent
 from screening.records.models import (
     CardFeedback,
     ClientAnswers,
+    FollowUp,
     RecordChangeRefused,
     Screening,
 )
@@ -63,6 +64,9 @@ def _row_of(label, clinic, practitioner, records_keeper):
         ),
         "records.ConsentText": lambda: current_text(clinic),
         "records.Consent": lambda: _consent(clinic, practitioner),
+        "records.FollowUp": lambda: FollowUp.objects.create(
+            clinic=clinic, screening=screening, author=practitioner, due_on=screening.screened_on
+        ),
         "records.ClientAnswers": lambda: ClientAnswers.objects.create(
             clinic=clinic, screening=screening, intake=screening.intake, sent_at=timezone.now()
         ),

@@ -135,6 +135,6 @@ def test_findings_and_the_referral_summary_lead_with_titles(client, clinic, prac
 
     assert "</span> Family history of vitiligo</h3>" in html
     assert 'Precaution code <span class="font-monospace">VITILIGO_FAMILY_HISTORY</span>' in html
-    summary = html[html.index('id="referral-summary"') :]
-    assert "- Family history of vitiligo: " in summary
-    assert "VITILIGO_FAMILY_HISTORY" not in summary
+    letter = html[html.index('<article class="referral-letter"') : html.index("</article>")]
+    assert "<strong>Family history of vitiligo.</strong>" in letter
+    assert "VITILIGO_FAMILY_HISTORY" not in letter
