@@ -107,6 +107,14 @@ def _override(override) -> dict:
     }
 
 
+def _follow_up(follow_up) -> dict:
+    return {
+        "due_on": follow_up.due_on.isoformat(),
+        "set_by": person(follow_up.author),
+        "set_at": follow_up.created_at.isoformat(),
+    }
+
+
 def _consent(screening) -> dict | None:
     try:
         consent = screening.consent
@@ -138,7 +146,7 @@ def subject_access(client: Client) -> dict:
         Screening.objects.for_clinic(client.clinic_id)
         .filter(client=client)
         .select_related("practitioner", "consent__text", "client_answers")
-        .prefetch_related("amendments__author", "overrides__author")
+        .prefetch_related("amendments__author", "overrides__author", "follow_ups__author")
         .order_by("created_at", "id")
     )
     return {
@@ -174,6 +182,7 @@ def subject_access(client: Client) -> dict:
                 "decision": screening.decision,
                 "amendments": [_amendment(a) for a in screening.amendments.all()],
                 "overrides": [_override(o) for o in screening.overrides.all()],
+                "follow_ups": [_follow_up(f) for f in screening.follow_ups.all()],
                 "answers_given_by": sources_for_export(screening),
                 "consent": _consent(screening),
             }

@@ -212,3 +212,19 @@ def test_no_letter_once_a_referral_is_overridden(client, clinic, practitioner, r
 
     assert response.status_code == 302 and response["Location"] == screening.get_absolute_url()
     assert 'id="letter-heading"' not in client.get(screening.get_absolute_url()).content.decode()
+
+
+def test_the_subject_access_export_holds_the_follow_up_dates(
+    client, practitioner, records_keeper, cold_sore
+):
+    client.force_login(practitioner)
+    day = TODAY() + datetime.timedelta(days=5)
+    set_follow_up(client, cold_sore, day)
+    client.force_login(records_keeper)
+
+    export = client.get(reverse("records:client_export", args=[cold_sore.client_id])).json()
+
+    follow_ups = export["screenings"][0]["follow_ups"]
+    assert [(f["due_on"], f["set_by"]) for f in follow_ups] == [
+        (day.isoformat(), practitioner.get_username())
+    ]
