@@ -6,7 +6,7 @@ from . import (
     views_corrections,
     views_dashboard,
     views_exports,
-    views_follow_up,
+    views_next,
 )
 
 app_name = "records"
@@ -17,10 +17,10 @@ urlpatterns = [
     path("clients/", views.client_search_view, name="client_search"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("screenings/<int:pk>/", views.screening_detail, name="screening_detail"),
-    path("screenings/<int:pk>/letter/", views_follow_up.screening_letter, name="screening_letter"),
+    path("screenings/<int:pk>/letter/", views_next.screening_letter, name="screening_letter"),
     path(
         "screenings/<int:pk>/follow-up/",
-        views_follow_up.screening_follow_up,
+        views_next.screening_follow_up,
         name="screening_follow_up",
     ),
 ]

@@ -32,7 +32,7 @@ from .selectors import (
     previous_screening,
     screening_page,
 )
-from .views_follow_up import follow_up_context
+from .views_next import follow_up_context
 
 RECORD_READERS = (Role.PRACTITIONER, Role.RECORDS_KEEPER)
 SEARCHES_KEY = "records_searches"

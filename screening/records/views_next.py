@@ -1,4 +1,5 @@
-"""The follow-up date of a postponement with no fixed wait, and the referral letter."""
+"""What comes after a decision: the referral letter, and the follow-up date of a postponement
+with no fixed wait."""
 
 import datetime
 
