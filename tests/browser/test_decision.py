@@ -140,3 +140,19 @@ def test_the_rule_form_has_no_accessibility_violation(page, live_server, clinic,
     operators = row.get_by_label("Operator").locator("option").all_inner_texts()
     assert "is at most" in operators and "lte" not in operators
     assert_no_axe_violations(page)
+
+
+def test_the_error_summary_links_are_readable(page, live_server, clinic, published_rules):
+    signed_in(page, live_server, make_member(clinic, Role.PRACTITIONER))
+    page.goto("/")
+    page.get_by_role("link", name="Start a consultation").click()
+    page.get_by_role("button", name="Screen this client").first.click()
+
+    summary = page.get_by_role("alert").filter(has=page.get_by_role("link"))
+    expect(summary).to_be_visible()
+    link = summary.get_by_role("link").first
+    colours = link.evaluate(
+        "a => [getComputedStyle(a).color, getComputedStyle(a.closest('.alert')).backgroundColor]"
+    )
+    assert colours == ["rgb(88, 21, 28)", "rgb(248, 215, 218)"]  # 10.2:1, was blue at 3.37:1
+    assert_no_axe_violations(page)
