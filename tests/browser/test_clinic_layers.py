@@ -47,6 +47,7 @@ def test_a_stricter_wait_takes_effect_when_a_medical_director_approves_it(
 
     page.context.clear_cookies()
     sign_in(page, "director", PASSWORD)
+    page.get_by_role("button", name="Show navigation").click()  # folded below 1,200 px
     page.get_by_role("link", name="Rules approvals").click()
     page.get_by_role("link", name="Clinic A's own rules").click()
     assert_no_axe_violations(page)
