@@ -16,8 +16,10 @@ Design, and why:
   change. `manage.py audit verify` prints each chain's last hash; keeping those lines elsewhere
   (with the backups) shows such a rewrite later.
 
-The head is locked by an UPDATE before it is read (not SELECT ... FOR UPDATE): on SQLite that
-takes the write lock at once, so two writers cannot both read and then deadlock on upgrading.
+Each event moves its head on with one upsert that locks the head's row (not SELECT ... FOR
+UPDATE then UPDATE): on SQLite that takes the write lock at once, so two writers cannot both read
+and then deadlock on upgrading; on PostgreSQL a writer waiting for the lock then moves on from the
+head as the other left it.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models.sql import InsertQuery
 
 GENESIS = "0" * 64
 
@@ -39,12 +41,16 @@ def chain_of(clinic_id) -> int:
 
 def event_hash(event, *, chain: int, position: int, previous_hash: str) -> str:
     """The hash of an event (a model instance or a row of `values()`) at its place in a chain."""
+    text = f'[{chain},{position},"{previous_hash}",{_fields_json(event)}'
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fields_json(event) -> str:
+    """The hashed text after the chain, the position and the previous hash: the event's own
+    fields, the end of the JSON list `[chain, position, previous hash, at, user_id, ...]`."""
     get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
     at = get("at").astimezone(datetime.UTC).isoformat(timespec="microseconds")
     fields = [
-        chain,
-        position,
-        previous_hash,
         at,
         get("user_id"),
         get("username"),
@@ -54,8 +60,7 @@ def event_hash(event, *, chain: int, position: int, previous_hash: str) -> str:
         get("object_id"),
         _address(get("remote_addr")),
     ]
-    text = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json.dumps(fields, separators=(",", ":"), ensure_ascii=True)[1:]
 
 
 def _address(value):
@@ -65,36 +70,85 @@ def _address(value):
     return AuditEvent._meta.get_field("remote_addr").get_prep_value(value) or None
 
 
+# Appending: one upsert moves the head on. It locks the head's row until the transaction ends
+# (the chain's first event inserts it), computes the new hash in SQL from the previous one, the
+# same text as event_hash, and returns both: no read before the write, no savepoint. On
+# PostgreSQL the event, the head and the link are written by one statement (data-modifying
+# CTEs); SQLite has no such CTEs, so there it is three statements.
+
+_ADVANCE_HEAD = """
+INSERT INTO "audit_chainhead" ("chain", "length", "last_event_id", "previous_hash", "last_hash")
+VALUES (%s, 1, {event_id}, %s, %s)
+ON CONFLICT ("chain") DO UPDATE SET
+    "length" = "audit_chainhead"."length" + 1,
+    "last_event_id" = excluded."last_event_id",
+    "previous_hash" = "audit_chainhead"."last_hash",
+    "last_hash" = {next_hash}
+RETURNING "length", "previous_hash", "last_hash"
+"""
+
+_NEXT_TEXT = (
+    """'[' || "audit_chainhead"."chain" || ',' || ("audit_chainhead"."length" + 1) || ',"' """
+    """|| "audit_chainhead"."last_hash" || '",' || %s"""
+)
+
+_APPEND_IN_ONE = """
+WITH "event" AS ({insert_event}), "head" AS ({advance_head})
+INSERT INTO "audit_auditlink" ("event_id", "chain", "position", "previous_hash", "hash")
+SELECT "event"."id", %s, "head"."length", "head"."previous_hash", "head"."last_hash"
+FROM "event", "head"
+RETURNING "event_id"
+"""
+
+
+def _advance_head_sql(vendor: str, event_id: str) -> str:
+    if vendor == "postgresql":
+        next_hash = f"encode(sha256(convert_to({_NEXT_TEXT}, 'UTF8')), 'hex')"
+    else:
+        next_hash = f"SHA256({_NEXT_TEXT})"  # Django registers SHA256 on SQLite connections
+    return _ADVANCE_HEAD.format(event_id=event_id, next_hash=next_hash).strip()
+
+
 def append(event, save) -> None:
-    """Write `event` (by calling `save`) and its link, at the end of its clinic's chain."""
+    """Write the new `event` (on SQLite by calling `save`) and its link, at the end of its
+    clinic's chain."""
     from .models import AuditLink
 
     chain = chain_of(event.clinic_id)
-    with transaction.atomic():
-        head = _locked_head(chain)
+    fields = _fields_json(event)
+    first_hash = event_hash(event, chain=chain, position=1, previous_hash=GENESIS)
+    head_params = [chain, GENESIS, first_hash, fields]
+    if connection.vendor == "postgresql":
+        insert_event, event_params = _insert_sql(event)
+        statement = _APPEND_IN_ONE.format(
+            insert_event=insert_event,
+            advance_head=_advance_head_sql("postgresql", event_id='(SELECT "id" FROM "event")'),
+        ).strip()
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*event_params, *head_params, chain])
+            (event.pk,) = cursor.fetchone()
+        event._state.adding, event._state.db = False, connection.alias
+        return
+    with transaction.atomic(savepoint=False):
         save()
-        position = head.length + 1
-        previous = head.last_hash or GENESIS
-        digest = event_hash(event, chain=chain, position=position, previous_hash=previous)
+        head_params.insert(1, event.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(_advance_head_sql("sqlite", event_id="%s"), head_params)
+            position, previous, digest = cursor.fetchone()
         AuditLink.objects.create(
             event=event, chain=chain, position=position, previous_hash=previous, hash=digest
         )
-        type(head).objects.filter(pk=chain).update(
-            length=position, last_event_id=event.pk, last_hash=digest
-        )
 
 
-def _locked_head(chain: int):
-    from .models import ChainHead
-
-    heads = ChainHead.objects.filter(pk=chain)
-    if not heads.update(length=F("length")):
-        try:
-            with transaction.atomic():
-                ChainHead.objects.create(pk=chain)
-        except IntegrityError:  # another writer created it first: wait for its lock
-            heads.update(length=F("length"))
-    return heads.get()
+def _insert_sql(event) -> tuple[str, tuple]:
+    """The INSERT of `event` as Django compiles it, returning its id."""
+    query = InsertQuery(type(event))
+    meta = event._meta
+    query.insert_values([f for f in meta.local_concrete_fields if not f.primary_key], [event])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
 
 
 # Verification

@@ -114,6 +114,9 @@ class ChainHead(models.Model):
     chain = models.BigIntegerField(primary_key=True, help_text="The clinic's id; 0 for none.")
     length = models.PositiveBigIntegerField(default=0)
     last_event_id = models.BigIntegerField(null=True)
+    previous_hash = models.CharField(
+        max_length=64, default="", help_text="The hash before the last one (returned on a move)."
+    )
     last_hash = models.CharField(max_length=64, default="")
 
     def __str__(self):

@@ -217,3 +217,12 @@ def test_writers_in_parallel_keep_one_unbroken_chain_per_clinic(clinic, other_cl
     report = verify()
     assert (failures, report.problems, report.events) == ([], [], 120)
     assert sorted(length for length, _hash in report.chains.values()) == [60, 60]
+
+
+@pytest.mark.django_db
+def test_a_username_typed_in_any_script_chains_and_verifies():
+    """The database hashes each event after a chain's first: the same text as event_hash."""
+    for username in ("zoë", "Łukasz", "山田", 'quote"back\\slash'):
+        audit.log_event(AuditAction.LOGIN_FAILED, user=None, clinic=None, username=username)
+    report = verify()
+    assert (report.problems, report.chains[0][0]) == ([], 4)
