@@ -51,6 +51,9 @@ def evaluated(intake: object, *, on: datetime.date, rule_set, clinic) -> dict:
     """The decision JSON `manage.py screen` prints for this intake, rule set and day."""
     if not isinstance(intake, dict):
         raise invalid_input([{"field": "body", "message": "The body must be a JSON object."}])
+    if not engine.EARLIEST_DAY <= on <= engine.LATEST_DAY:
+        message = f"Give a day from {engine.EARLIEST_DAY} to {engine.LATEST_DAY}."
+        raise invalid_input([{"field": "on", "message": message}])
     try:
         return decide(intake, on=on, rule_set=rule_set, clinic=clinic)[0]
     except engine.IntakeInvalid as invalid:

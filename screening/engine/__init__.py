@@ -34,12 +34,15 @@ from .vocabulary import (
     VocabularyInvalid,
     VocabularyName,
 )
+from .waits import EARLIEST_DAY, LATEST_DAY
 
 __all__ = [
     "CONDITION_FIELDS",
     "DERIVED_FIELDS",
+    "EARLIEST_DAY",
     "INTAKE_FIELDS",
     "INTAKE_SECTIONS",
+    "LATEST_DAY",
     "OPERATORS",
     "OPERATOR_WORDS",
     "OUTCOMES",

@@ -13,6 +13,8 @@ import datetime
 import math
 
 WAIT_UNITS = ("days", "months")
+# The screening days a decision can be computed for: waits are counted back and on from them.
+EARLIEST_DAY, LATEST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 DAYS_PER_MONTH_FRACTION = 30.44
 
 

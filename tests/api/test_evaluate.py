@@ -89,3 +89,13 @@ def test_it_names_a_bad_parameter(client, key, query, field):
 def test_junk_gets_422_problem_details_never_a_server_error(client, key, raw):
     problem = assert_problem(call(client, "post", "/api/v1/evaluate", key, raw=raw), 422)
     assert problem["errors"] and all(error["field"] for error in problem["errors"])
+
+
+@pytest.mark.django_db
+def test_a_day_too_early_to_count_waits_back_from_is_named(client, key):
+    """Schemathesis found it: a wait counted back from year 1 fell off the calendar (a 500)."""
+    body = intake(isotretinoin_ever=True, isotretinoin_last_dose_months_ago=0.15)
+    problem = assert_problem(call(client, "post", "/api/v1/evaluate?on=0001-01-02", key, body), 422)
+    assert problem["errors"] == [
+        {"field": "on", "message": "Give a day from 1900-01-01 to 2999-12-31."}
+    ]

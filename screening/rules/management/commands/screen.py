@@ -14,8 +14,7 @@ from screening.engine.cleaning import shown_name as shown
 from screening.rules.services import NoSuchRuleSet, decide, published_rule_set, published_version
 
 INVALID_INPUT = 2
-# Screening dates a decision can be computed for (waits are added to them).
-EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+EARLIEST, LATEST = engine.EARLIEST_DAY, engine.LATEST_DAY
 MAX_INPUT_BYTES = 100_000_000
 
 
