@@ -1,4 +1,5 @@
-"""Settings for scripts/bench_api.py: the app's, plus one bare JSON view to compare against."""
+"""Settings of the bench servers: the app's, with the bare baseline views of scripts/bench_urls.py
+(`manage.py bench_consultation`, `manage.py bench_api`)."""
 
 from screening.settings import *  # noqa: F403
 

@@ -1,18 +1,67 @@
+"""The bench-only URLconf (scripts/bench_settings.py): the app's URLs and the bare baseline views
+that `manage.py bench_consultation` and `bench_api` compare them with. Never in production URLs.
+
+Each baseline does the same job with nothing around it: no sign-in, session, form, rules or
+audit, only Django's middleware.
+"""
+
 import json
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template import engines
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from screening.intake.models import Draft
 from screening.urls import urlpatterns as app_urls
 
+_PAGE = engines["django"].from_string(
+    '<!doctype html><html lang="en"><head><title>Bench</title></head><body>'
+    "{% for line in lines %}<p>{{ line }}</p>{% endfor %}</body></html>"
+)
+_LINE = "A question & its answer, <escaped> as any text is"
+_LINE_BYTES = len(_PAGE.render({"lines": [_LINE, _LINE]})) - len(_PAGE.render({"lines": [_LINE]}))
 
-@csrf_exempt
-@login_not_required
+
+def _baseline(view):
+    return csrf_exempt(login_not_required(view))
+
+
+@_baseline
 def bare(request):
-    """The floor: parse the body and answer a little JSON, with nothing else."""
+    """Parse the JSON body and answer a little JSON."""
     return JsonResponse({"fields": len(json.loads(request.body))})
 
 
-urlpatterns = [path("bench/bare", bare), *app_urls]
+@_baseline
+def page(request):
+    """A template page of `bytes` bytes, each line's text escaped as it is rendered."""
+    lines = [_LINE] * (int(request.GET["bytes"]) // _LINE_BYTES)
+    return HttpResponse(_PAGE.render({"lines": lines}))
+
+
+@_baseline
+def update(request):
+    """The posted form as JSON into one row."""
+    Draft.objects.filter(pk=request.GET["row"]).update(data=dict(request.POST.lists()))
+    return JsonResponse({"saved": True})
+
+
+@_baseline
+def insert(request):
+    """The posted form as JSON in a new row."""
+    data = dict(request.POST.lists())
+    row = Draft.objects.create(
+        clinic_id=request.GET["clinic"], practitioner_id=request.GET["user"], data=data
+    )
+    return JsonResponse({"row": str(row.pk)})
+
+
+urlpatterns = [
+    path("bench/bare", bare),
+    path("bench/page", page),
+    path("bench/update", update),
+    path("bench/insert", insert),
+    *app_urls,
+]
