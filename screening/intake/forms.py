@@ -40,6 +40,7 @@ from .questions import (
     whole_number,
     yes_no,
 )
+from .rendering import render_questions_once
 from .sections import (
     FIELD_NAMES,
     INFECTION_ROWS,
@@ -649,6 +650,7 @@ def consultation_helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     helper.layout = consultation_layout(NONE_ANSWERS)
+    render_questions_once(helper)
     return helper
 
 
