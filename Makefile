@@ -16,7 +16,6 @@ install: $(STAMP)
 
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py demo_setup
 	# The task worker (impact previews) runs beside the web server and stops with it.
 	DEBUG=true $(PY) manage.py db_worker & worker=$$!; \

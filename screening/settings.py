@@ -141,22 +141,9 @@ LOGOUT_REDIRECT_URL = "login"
 # X-Forwarded-For, the Nth address from the right (screening.accounts.ratelimit.client_ip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Rate limits and login throttling share one cache across processes: the database cache unless
-# REDIS_URL names a Redis server (pip install redis).
-if env.str("REDIS_URL", default=""):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("REDIS_URL"),
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "screening_cache",
-        }
-    }
+# Rate limits are counted in the database (accounts.RateCount), shared by every process and
+# server; login lockouts too (django-axes' database handler). Nothing needs a shared cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # scope -> (requests, per seconds), for each signed-in user (or address when signed out).
 RATE_LIMITS = {

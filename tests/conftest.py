@@ -2,7 +2,6 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import Client
@@ -58,11 +57,6 @@ def make_member(clinic, role, username=None):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     Membership.objects.create(user=user, clinic=clinic, role=role)
     return user
-
-
-@pytest.fixture(autouse=True)
-def empty_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

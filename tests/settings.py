@@ -13,10 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "MISSING_TEMPLATE_VARIABLE:%s"  # noqa: F405
 
-# Each test starts with empty rate-limit counters (tests/conftest.py clears this cache); the
-# database cache itself is tested in tests/accounts/test_client_address_and_limits.py.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
 # Most tests publish rules in one step, as a single-person installation does; the approval tests
 # (tests/rules/test_approval.py and the browser walk) require a medical director's approval.
 RULES_APPROVAL_WAIVED = True

@@ -110,3 +110,15 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class RateCount(models.Model):
+    """Requests counted against one rate limit (screening/accounts/ratelimit.py) in its current
+    window: a row per scope and user, address or API key, shared by every app server."""
+
+    key = models.CharField(max_length=255, primary_key=True, help_text="scope:who")
+    window_ends = models.BigIntegerField(help_text="Unix time at which the counted window ends.")
+    count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -1,13 +1,14 @@
 """The client's real address behind proxies, the login lockouts that use it, and rate limits."""
 
+import time
+
 import pytest
-from django.core.cache import caches
-from django.core.management import call_command
-from django.db import connection
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from screening.accounts.ratelimit import client_ip, limited
+from screening.accounts import ratelimit
+from screening.accounts.models import RateCount
+from screening.accounts.ratelimit import client_ip, limited, over_limit
 from screening.audit.models import AuditAction, AuditEvent
 from tests.conftest import PASSWORD, make_member
 from tests.intake.factories import make_draft
@@ -157,19 +158,22 @@ def test_each_user_has_a_limit_of_their_own(client, clinic):
     assert client.post(search, {"q": "ada"}).status_code == 200
 
 
-DATABASE_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "screening_cache",
-    }
-}
+@pytest.mark.django_db
+def test_limits_are_counted_in_the_database_that_every_server_shares():
+    results = [limited("user:7", "test", 2, 60) for _ in range(3)]
+    assert results == [False, False, True]
+    assert RateCount.objects.get(key="test:user:7").count == 3
+    assert over_limit("user:7", "test", 3, 60) and not over_limit("user:8", "test", 1, 60)
 
 
 @pytest.mark.django_db
-def test_migrate_creates_the_database_cache_table_that_limits_share():
-    assert "screening_cache" in connection.introspection.table_names()
-    with override_settings(CACHES=DATABASE_CACHE):
-        assert caches["default"].__class__.__name__ == "DatabaseCache"
-        results = [limited("key", "test", 2, 60) for _ in range(3)]
-        call_command("createcachetable", verbosity=0)  # runs again harmlessly (make run)
-    assert results == [False, False, True]
+def test_a_new_window_counts_from_one_again_and_ended_windows_are_pruned(monkeypatch):
+    now = 1_800_000_000  # the start of a minute
+    monkeypatch.setattr(time, "time", lambda: now)
+    assert [limited("user:7", "test", 1, 60) for _ in range(2)] == [False, True]
+    now += 60
+    assert limited("user:7", "test", 1, 60) is False
+    now += 61
+    monkeypatch.setattr(ratelimit, "_next_prune", 0)  # an hour has passed
+    limited("user:8", "test", 1, 60)
+    assert list(RateCount.objects.values_list("key", flat=True)) == ["test:user:8"]

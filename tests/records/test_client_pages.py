@@ -129,8 +129,8 @@ def test_it_searches_clients_in_constant_queries(client, clinic, django_assert_n
         for n in range(count):
             make_client(clinic, name=f"Batch{count} client {n}")
         client.post(SEARCH, {"q": "warm"})
-        # session, user with membership and clinic, the session's two-factor device, clients,
-        # and the audit event
-        with django_assert_num_queries(4 + audit_event_statements()):
+        # session, user with membership and clinic, the session's two-factor device, the
+        # rate-limit count, clients, and the audit event
+        with django_assert_num_queries(5 + audit_event_statements()):
             response = client.post(SEARCH, {"q": f"batch{count}"})
         assert f"{count} clients found".encode() in response.content

@@ -89,7 +89,6 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("Run it on PostgreSQL: DATABASE_URL=postgres://...")
         call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         practitioner = bench_practitioner()
         clinic = practitioner.membership.clinic
