@@ -84,7 +84,7 @@ def on_no_rule_set(request, exc):
 def without_sign_in(patterns):
     """Callers authenticate with a key, not a session: exempt the views from LoginRequired.
 
-    Each call is one transaction: its rate-limit count (the database cache) and its audit event
+    Each call is one transaction: its rate-limit count and its audit event
     commit together, one commit per call instead of two."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):

@@ -19,7 +19,7 @@ from screening.records.fhir_in import ResponseInvalid, intake_from_response
 from screening.records.models import Screening
 from screening.records.selectors import Cursor, RecordFilters, screening_page
 from screening.records.services import record_screening
-from screening.rules.services import NoSuchRuleSet, decide, published_rule_set, published_version
+from screening.rules.services import NoSuchRuleSet, decide, published_version
 
 from . import schemas
 from .auth import require_scope
@@ -41,8 +41,11 @@ def remote_addr(request) -> str | None:
 
 
 def rule_set_for(version: int | None):
+    """The floor version asked for; None for the one in use (decide finds it with the layer)."""
+    if version is None:
+        return None
     try:
-        return published_rule_set() if version is None else published_version(version)
+        return published_version(version)
     except NoSuchRuleSet as missing:
         raise invalid_input([{"field": "rule_set", "message": str(missing)}]) from None
 
