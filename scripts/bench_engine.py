@@ -11,6 +11,9 @@ and the floor agree on both for every intake. Then it times (see ``best_times``)
   conditions, no explanation), the like-for-like comparison with the floor;
 - floor.
 
+Then, on 1,000 of the intakes, how ``evaluate`` and ``fired_codes`` grow with the seeded rules
+copied up to 1,000 and 5,000 rules (no worse than linearly is the goal).
+
 All sides resolve medications through the same ``vocabulary.match``, warmed once before timing,
 so all time cached lookups.
 
@@ -41,6 +44,8 @@ SEED = 20260601
 COUNT = 10_000
 RUNS = 5
 CHUNK = 500
+SCALED_RULE_COUNTS = (1_000, 5_000)
+SCALING_INTAKES = 1_000
 ON = date(2026, 6, 1)
 
 AREAS = [
@@ -238,11 +243,20 @@ BLOOD_THINNERS = frozenset({"anticoagulant", "antiplatelet"})
 INFECTION_ANYWHERE = frozenset({"bacterial", "shingles", "other"})
 
 
-def load_fixtures():
+def load_fixtures(rule_count: int | None = None):
+    """The seeded rule set and vocabulary; with ``rule_count``, that many rules: the seeded ones
+    again and again, each copy under a code of its own."""
     rules = json.loads((ROOT / "fixtures" / "rules_v1.json").read_text(encoding="utf-8"))
     names = json.loads((ROOT / "fixtures" / "medications_v1.json").read_text(encoding="utf-8"))
     vocabulary = MedicationVocabulary.from_dict(names)
-    specs = [RuleSpec.from_dict(rule) for rule in rules["rules"]]
+    seeded = rules["rules"]
+    copies = [
+        {**rule, "code": f"{rule['code']}_{number // len(seeded)}"}
+        if number >= len(seeded)
+        else rule
+        for number, rule in enumerate(seeded * (-(-(rule_count or 0) // len(seeded))))
+    ][:rule_count] or seeded
+    specs = [RuleSpec.from_dict(rule) for rule in copies]
     return compile_rule_set(
         version=rules["version"], rules=specs, vocabulary=vocabulary
     ), vocabulary
@@ -562,6 +576,29 @@ def main() -> None:
         us = seconds / COUNT * 1e6
         print(f"{name:32} {us:6.1f} us per evaluation  {us / floor_us:5.1f}x floor")
     print("outcomes: " + ", ".join(f"{k} {outcomes[k]}" for k in ("proceed", "postpone", "refer")))
+    print_scaling(intakes[:SCALING_INTAKES], len(rule_set.rules))
+
+
+def print_scaling(intakes: list, seeded: int) -> None:
+    """Time per intake with the seeded rules copied up to 1,000 and 5,000 (each copy fires like
+    its original), and how that grows against the number of rules."""
+    print(f"scaling ({len(intakes)} intakes, the seeded rules copied; best of {RUNS} rounds):")
+    base = None
+    for count in (seeded, *SCALED_RULE_COUNTS):
+        rule_set, _ = load_fixtures(count)
+        sides = {
+            "evaluate": lambda chunk, rules=rule_set: [rules.evaluate(i, on=ON) for i in chunk],
+            "check": lambda chunk, rules=rule_set: [rules.fired_codes(i, on=ON) for i in chunk],
+        }
+        for side in sides.values():
+            side(intakes)  # warm up
+        times = best_times(sides, intakes, RUNS)
+        us = {name: seconds / len(intakes) * 1e6 for name, seconds in times.items()}
+        base = base or us
+        growth = "  ".join(
+            f"{name} {us[name]:8.1f} us ({us[name] / base[name]:5.1f}x)" for name in sides
+        )
+        print(f"  {count:5,} rules ({count / seeded:5.1f}x): {growth}")
 
 
 if __name__ == "__main__":
