@@ -18,10 +18,8 @@ from contextlib import ExitStack
 from urllib.parse import urlencode
 
 import pytest
-from django import test
 from django.conf import settings
 from django.db import connection
-from django.utils.crypto import get_random_string
 
 from screening.devtools import bench
 from screening.records.models import Screening
@@ -59,16 +57,6 @@ def servers(seeded_rules):
         yield
 
 
-def signed_in(user) -> dict:
-    """Headers of a session of `user` (two-factor passed) with a CSRF cookie; "csrf" its value."""
-    client = test.Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    secret = get_random_string(32)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={secret}"
-    return {"Cookie": cookie, "csrf": secret}
-
-
 def send(port, method, path, *, session=None, form=None, body=None, headers=None):
     headers = dict(headers or {})
     if session is not None:
@@ -93,9 +81,9 @@ def evaluated_version(port, key) -> int:
 
 def test_two_servers_share_rules_records_limits_and_the_task_queue(servers, clinic):
     key = new_key(clinic, ["evaluate"])[1]
-    admin = signed_in(make_member(clinic, "rules_admin"))
+    admin = bench.signed_in(make_member(clinic, "rules_admin"))
     nurse = make_member(clinic, "practitioner")
-    practitioner = signed_in(nurse)
+    practitioner = bench.signed_in(nurse)
     assert evaluated_version(PORT_B, key) == 1  # B has compiled version 1
 
     # Published through A (a rollback to version 1 publishes it again as version 2) ...

@@ -3,13 +3,10 @@ import itertools
 import queue
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test import Client as TestClient
-from django.utils.crypto import get_random_string
 
 from screening.accounts.models import Clinic, Membership, Role
 from screening.devtools import bench
@@ -99,7 +96,7 @@ class Command(BaseCommand):
         to_submit = queue.SimpleQueue()  # each submit closes a draft of its own
         for draft in new_drafts(clinic, practitioner, stored, int(400 * (seconds * rounds + 2))):
             to_submit.put(str(draft.pk))
-        cookies = signed_in_cookies(practitioner)
+        cookies = bench.signed_in(practitioner)
         secret = cookies.pop("csrf")
         get = {"Cookie": cookies["Cookie"]}
         post = {**get, "Content-Type": "application/x-www-form-urlencoded"}
@@ -144,16 +141,6 @@ class Command(BaseCommand):
                 f"rounds of {seconds:g} s; the form page is {size} bytes."
             )
             bench.compare(pairs, seconds=seconds, threads=threads, rounds=rounds, out=self.stdout)
-
-
-def signed_in_cookies(user) -> dict:
-    """The Cookie header of a new session of `user`, with a CSRF cookie ("csrf": its value)."""
-    test_client = TestClient()
-    test_client.force_login(user)
-    session = test_client.cookies[settings.SESSION_COOKIE_NAME].value
-    secret = get_random_string(32)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={secret}"
-    return {"Cookie": cookie, "csrf": secret}
 
 
 def bench_practitioner():
