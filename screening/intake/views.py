@@ -248,7 +248,6 @@ def discard(request, token):
         return to_screening(draft)
     if request.method == "POST":
         discard_draft(draft, user=request.user, remote_addr=audit.client_address(request))
-        who = draft.client_name or "a client not named yet"
-        messages.success(request, f"The unfinished consultation of {who} is discarded.")
+        messages.success(request, "The unfinished consultation is discarded.")
         return redirect("home")
     return render(request, "intake/discard.html", {"draft": draft})

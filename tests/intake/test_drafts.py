@@ -96,7 +96,7 @@ def test_discarding_asks_first_then_deletes_and_audits(signed_in, clinic, practi
     event = AuditEvent.objects.get(action=AuditAction.DRAFT_DISCARDED)
     assert (event.user, event.object_id) == (practitioner, str(draft.pk))
     home = signed_in.get(reverse("home")).content.decode()
-    assert "Grace Hopper is discarded" in home and "Resume: Grace Hopper" not in home
+    assert "consultation is discarded" in home and "Resume: Grace Hopper" not in home
 
 
 def test_a_screened_consultation_is_never_discarded(signed_in, clinic, practitioner):
