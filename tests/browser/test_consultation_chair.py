@@ -223,3 +223,19 @@ def test_client_search_answers_as_you_type_without_the_name_in_any_address(
     expect(page.get_by_role("link", name="Grace Hopper")).to_have_count(0)
     assert any(m == "POST" and url.endswith("/records/clients/") for m, url in sent)  # posted
     assert not any("lov" in url.lower() for _, url in sent)
+
+
+def test_none_of_these_apply_and_enter_work_without_javascript(open_page):
+    page = open_page(TABLET, java_script_enabled=False)
+    page.get_by_role("link", name="Start a consultation").click()
+    page.get_by_label("Client's full name").fill("No Script")
+
+    section(page, "health").get_by_role("button", name="None of these apply").click()
+
+    expect(page.get_by_text("5. Healing and general health: 9 questions answered")).to_be_visible()
+    assert page.url.endswith("#section-health")
+    pregnant = section(page, "health").get_by_role("group", name="Is the client pregnant")
+    expect(pregnant.get_by_label("No", exact=True)).to_be_checked()
+    page.get_by_label("Client's full name").press("Enter")  # saves; never screens nor answers
+    expect(page.get_by_text("Saved at")).to_have_count(2)
+    assert not Screening.objects.exists()
