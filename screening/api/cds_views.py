@@ -130,11 +130,10 @@ def service(request):
     who = caller(request)
     data = hook_request(request_json(request))
     intake = intake_of(questionnaire_response(data.get("prefetch")))
-    rule_set = published_rule_set()
-    decision, _ = decide(intake, on=timezone.localdate(), rule_set=rule_set, clinic=who.clinic)
+    decision, version = decide(intake, on=timezone.localdate(), clinic=who.clinic)
     made = cards_for(
         decision,
-        service_label=f"Microneedling screening rules, version {rule_set.version}",
+        service_label=f"Microneedling screening rules, version {version}",
         precaution_url=lambda code: request.build_absolute_uri(
             reverse("cds_precaution", args=[code])
         ),

@@ -9,8 +9,8 @@ evaluated, and these checks refuse a layer rule that claims to replace one with 
 from __future__ import annotations
 
 from .models import Action, Rule, RuleSet
+from .services import SEVERITY
 
-SEVERITY = {action: rank for rank, action in enumerate(Action.values)}  # refer first
 NO_FLOOR_EDIT = (
     "A clinic cannot change when a floor rule fires: keep the floor's condition, or add a rule "
     "of the clinic's own for other cases."
