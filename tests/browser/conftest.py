@@ -3,6 +3,7 @@
 import base64
 import os
 import shutil
+import threading
 import time
 
 import pytest
@@ -21,29 +22,51 @@ CHROMIUM_ARGS = [
 ]
 
 
-class SerialWSGIServer(WSGIServer):
-    """Answers one request at a time.
+# On SQLite the live server and the test share one in-memory connection. A statement the test
+# runs while a request is writing (or the other way round) finds a table locked, so each request
+# and each statement of the test's own takes this lock.
+SHARED_CONNECTION_LOCK = threading.RLock()
 
-    On SQLite the live server shares the test's in-memory connection between its request
-    threads; two requests at once (a leaving page's last autosave beside the next page) could
-    then find a table locked. One at a time, they take turns as they would on a real database.
+
+class SerialWSGIServer(WSGIServer):
+    """Answers one request at a time, holding the shared connection's lock throughout.
+
+    Two requests at once (a leaving page's last autosave beside the next page) would otherwise
+    find a table locked. One at a time, they take turns as they would on a real database.
     """
 
     def __init__(self, *args, connections_override=None, **kwargs):
         super().__init__(*args, **kwargs)
 
+    def process_request(self, request, client_address):
+        with SHARED_CONNECTION_LOCK:
+            super().process_request(request, client_address)
+
+
+def _taking_the_shared_lock(method):
+    def locked(self, *args, **kwargs):
+        with SHARED_CONNECTION_LOCK:
+            return method(self, *args, **kwargs)
+
+    return locked
+
 
 @pytest.fixture(scope="session", autouse=True)
 def serial_live_server_on_sqlite():
     from django.db import connection
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
     if connection.vendor != "sqlite":
         yield
         return
     threaded = LiveServerThread.server_class
+    execute, executemany = SQLiteCursorWrapper.execute, SQLiteCursorWrapper.executemany
     LiveServerThread.server_class = SerialWSGIServer
+    SQLiteCursorWrapper.execute = _taking_the_shared_lock(execute)
+    SQLiteCursorWrapper.executemany = _taking_the_shared_lock(executemany)
     yield
     LiveServerThread.server_class = threaded
+    SQLiteCursorWrapper.execute, SQLiteCursorWrapper.executemany = execute, executemany
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ import time
 
 import pytest
 from django import forms
-from django.db import OperationalError
 from playwright.sync_api import expect
 
 from screening.accounts.models import Role
@@ -88,10 +87,7 @@ def screen(page):
 def wait_for_saved(predicate, timeout=10):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            draft = Draft.objects.first()  # made by the first save
-        except OperationalError:  # SQLite: the live server is writing it right now
-            draft = None
+        draft = Draft.objects.first()  # made by the first save
         if draft is not None and predicate(draft.data):
             return draft.data
         time.sleep(0.1)
