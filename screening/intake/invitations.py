@@ -19,6 +19,7 @@ from django.utils import timezone
 from screening import audit
 from screening.audit.models import AuditAction
 
+from .forms import ClientIntakeForm, answers_as_post
 from .models import Draft, Invitation
 
 TOKEN_BYTES = 32
@@ -120,6 +121,12 @@ def submit(invitation: Invitation, answers: dict, *, remote_addr=None) -> bool:
         )
     invitation.answers, invitation.submitted_at = answers, now
     return True
+
+
+def sent_intake(invitation: Invitation) -> dict | None:
+    """The client's answers as an intake; None when they no longer pass the form's checks."""
+    form = ClientIntakeForm(data=answers_as_post(invitation.answers))
+    return form.to_intake() if form.is_valid() else None
 
 
 def revoke(invitation: Invitation, *, user, remote_addr=None) -> bool:

@@ -15,7 +15,7 @@ from screening.engine import INTAKE_FIELDS, IntakeInvalid, field_label
 from screening.records.presentation import ACTION_DISPLAY, answer_text
 from screening.rules.services import NoPublishedRuleSet, decide
 
-from .forms import ClientIntakeForm, answers_as_post
+from .invitations import sent_intake
 from .sections import SECTIONS
 
 REVIEW_SECTIONS = tuple((section.key, section.title) for section in SECTIONS)
@@ -55,11 +55,10 @@ def unchecked_sections(post) -> list[str]:
 
 def client_review(invitation, *, clinic, checked=()) -> dict:
     """What the review shows: the client's answers by form section, marked."""
-    form = ClientIntakeForm(data=answers_as_post(invitation.answers))
-    review = {"readable": form.is_valid(), "sent_at": invitation.submitted_at, "client": None}
+    intake = sent_intake(invitation)
+    review = {"readable": intake is not None, "sent_at": invitation.submitted_at, "client": None}
     by_section = defaultdict(list)
-    if review["readable"]:
-        intake = form.to_intake()
+    if intake is not None:
         looks = needs_a_look(intake, _decision(intake, clinic))
         for field in INTAKE_FIELDS:
             by_section[SECTION_OF_FIELD[field]].append(

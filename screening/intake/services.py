@@ -10,21 +10,19 @@ from screening import audit
 from screening.audit.models import AuditAction
 from screening.records.services import record_screening
 
-from .forms import ClientIntakeForm, answers_as_post
+from .invitations import sent_intake
 from .models import Draft, Invitation
 
 
-def client_answers_of(drafts, token):
+def sent_answers_of(drafts, token):
     """What the client sent, as an intake, and when, for a draft reviewed from an invitation;
     None for a consultation the practitioner started. Answers that no longer pass the form's
     checks count as the practitioner's (None)."""
     invitation = Invitation.objects.filter(draft__in=drafts.filter(pk=token)).first()
     if invitation is None or invitation.submitted_at is None:
         return None
-    form = ClientIntakeForm(data=answers_as_post(invitation.answers))
-    if not form.is_valid():
-        return None
-    return form.to_intake(), invitation.submitted_at
+    intake = sent_intake(invitation)
+    return None if intake is None else (intake, invitation.submitted_at)
 
 
 def screen_draft(
@@ -55,7 +53,7 @@ def screen_draft(
             intake=intake,
             remote_addr=remote_addr,
             # Only a review's page says it is one: a consultation's submit stays in its budget.
-            client_answers=client_answers_of(drafts, token) if reviewed else None,
+            client_answers=sent_answers_of(drafts, token) if reviewed else None,
             none_applied=none_applied,
         )
         unscreened = drafts.filter(pk=token, screening__isnull=True)

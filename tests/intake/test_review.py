@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from screening.intake.invitations import create_invitation, submit
 from screening.intake.review import REVIEW_SECTIONS, SECTION_OF_FIELD, checked_name
-from screening.records.models import Screening
+from screening.records.models import ClientAnswers, Screening
 from tests.intake.factories import answers
 
 CLIENT_SENT = answers(
@@ -95,3 +95,21 @@ def test_a_consultation_at_the_chair_has_no_review(client, practitioner, seeded_
     assert "checked_section_" not in page
     client.post(url, answers())
     assert Screening.objects.exists()
+
+
+def test_answers_that_no_longer_pass_the_checks_are_all_to_check(
+    client, clinic, practitioner, seeded_rules
+):
+    invitation, _token = create_invitation(clinic=clinic, practitioner=practitioner)
+    assert submit(invitation, {"client_name": ["Mary Seacole"], "pregnant": ["perhaps"]})
+    client.force_login(practitioner)
+    client.post(reverse("intake:invitation_review", args=[invitation.pk]))
+    invitation.refresh_from_db()
+
+    page = client.get(invitation.draft.get_absolute_url()).content.decode()
+
+    assert "Some of the client's answers could not be read" in page
+    assert page.count('type="checkbox" name="checked_section_') == len(REVIEW_SECTIONS)
+    client.post(invitation.draft.get_absolute_url(), {**answers(), "review": "1", **ALL_CHECKED})
+    assert Screening.objects.exists()
+    assert not ClientAnswers.objects.exists()  # every answer counts as the practitioner's
