@@ -59,7 +59,9 @@ def client_review(invitation, *, clinic, checked=()) -> dict:
     review = {"readable": intake is not None, "sent_at": invitation.submitted_at, "client": None}
     by_section = defaultdict(list)
     if intake is not None:
-        looks = needs_a_look(intake, _decision(intake, clinic))
+        decision = _decision(intake, clinic)
+        review["screenable"] = decision is not None
+        looks = needs_a_look(intake, decision)
         for field in INTAKE_FIELDS:
             by_section[SECTION_OF_FIELD[field]].append(
                 {
@@ -106,6 +108,4 @@ def needs_a_look(intake: dict, decision: dict | None) -> dict[str, list[str]]:
     for name in (decision or {}).get("unrecognised_medications", []):
         field = "medications" if name.casefold() in typed_medicines else "topical_products"
         looks[field].append(f"Not recognised: {name}")
-    if decision is None:
-        looks["client"].append("The answers could not be screened: check every answer.")
     return dict(looks)
