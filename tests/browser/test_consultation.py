@@ -31,6 +31,7 @@ def start_consultation(page):
     button.focus()
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Consultation", exact=True).wait_for()
+    page.wait_for_load_state()  # the autosave script is listening before anything is typed
 
 
 def question(page, name):

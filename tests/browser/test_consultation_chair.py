@@ -210,6 +210,7 @@ def test_client_search_answers_as_you_type_without_the_name_in_any_address(
     page.on("request", lambda request: sent.append((request.method, request.url)))
 
     page.get_by_role("link", name="Find a client").first.click()
+    page.wait_for_load_state()  # the search script is listening before anything is typed
     page.get_by_label("Name or reference").press_sequentially("lovel")  # no Enter
 
     expect(page.get_by_role("link", name="Ada Lovelace")).to_be_visible()
