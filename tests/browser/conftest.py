@@ -130,6 +130,21 @@ def leave_quietly(page, in_flight, *, wait_seconds=10):
         page.wait_for_timeout(50)
 
 
+class Actions:
+    """Taps and key presses, counted; typing the answers' own text is not an action."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def tap(self, locator):
+        locator.click()
+        self.count += 1
+
+    def press(self, key):
+        self.page.keyboard.press(key)
+        self.count += 1
+
+
 def sign_in(page, username, password):
     """Sign in through the page; a user whose role requires two-factor sign-in enrols (or gives
     the code of the authenticator enrolled earlier) as a person would, with a computed code."""

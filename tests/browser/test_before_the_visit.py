@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from screening.accounts.models import Role
 from screening.records.models import Consent, Screening
-from tests.browser.conftest import assert_no_axe_violations, sign_in
+from tests.browser.conftest import Actions, assert_no_axe_violations, sign_in
 from tests.conftest import PASSWORD, make_member
 from tests.records.factories import make_client, make_screening
 
@@ -15,21 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SECRETS = ("Zed Secret", "nurse")  # another client of the clinic, and the practitioner
-
-
-class Actions:
-    """The client's taps and key presses, counted; typing the answers' own words is not one."""
-
-    def __init__(self, page):
-        self.page, self.count = page, 0
-
-    def tap(self, locator):
-        locator.click()
-        self.count += 1
-
-    def press(self, key):
-        self.page.keyboard.press(key)
-        self.count += 1
 
 
 @pytest.fixture

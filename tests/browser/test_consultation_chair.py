@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from screening.accounts.models import Role
 from screening.records.models import Screening
-from tests.browser.conftest import assert_no_axe_violations, sign_in
+from tests.browser.conftest import Actions, assert_no_axe_violations, sign_in
 from tests.conftest import PASSWORD, make_member
 from tests.engine.baseline import BASELINE
 from tests.records.factories import make_client, make_screening
@@ -39,21 +39,6 @@ def open_page(browser, live_server, clinic, published_rules):
     yield opened
     for context in contexts:
         context.close()
-
-
-class Actions:
-    """Taps and key presses, counted; typing the answers' own text is not an action."""
-
-    def __init__(self, page):
-        self.page, self.count = page, 0
-
-    def tap(self, locator):
-        locator.click()
-        self.count += 1
-
-    def press(self, key):
-        self.page.keyboard.press(key)
-        self.count += 1
 
 
 def section(page, key):
