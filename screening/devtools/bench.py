@@ -24,6 +24,9 @@ from pathlib import Path
 
 from django import test
 from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.crypto import get_random_string
 
 ROOT = Path(settings.BASE_DIR)
@@ -48,6 +51,20 @@ class Result:
 
     def __str__(self):
         return f"{self.rate:7.1f} req/s p50 {self.p50:6.1f} ms p99 {self.p99:6.1f} ms"
+
+
+class BenchCommand(BaseCommand):
+    """The options and the PostgreSQL check that every gunicorn benchmark shares."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seconds", type=float, default=5, help="length of each round")
+        parser.add_argument("--rounds", type=int, default=3, help="each side keeps its best")
+        parser.add_argument("--threads", type=int, default=4, help="client threads (keep-alive)")
+
+    def migrated_postgresql(self):
+        if connection.vendor != "postgresql":
+            raise CommandError("Run it on PostgreSQL: DATABASE_URL=postgres://...")
+        call_command("migrate", verbosity=0)
 
 
 def signed_in(user) -> dict:

@@ -2,15 +2,13 @@ import io
 import json
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.utils.crypto import get_random_string
 
 from screening.accounts.models import Clinic
 from screening.devtools import bench
 
 
-class Command(BaseCommand):
+class Command(bench.BenchCommand):
     help = (
         "Serve the app with gunicorn (production settings, 2 workers) on PostgreSQL and time "
         "POST /api/v1/evaluate beside a bare JSON view (parse the body, answer a little JSON) in "
@@ -18,15 +16,8 @@ class Command(BaseCommand):
         "Writes a key and audit events of a 'Bench clinic': use a database of its own."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--seconds", type=float, default=5, help="length of each round")
-        parser.add_argument("--rounds", type=int, default=3, help="each side keeps its best")
-        parser.add_argument("--threads", type=int, default=4, help="client threads (keep-alive)")
-
     def handle(self, *args, seconds, rounds, threads, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("Run it on PostgreSQL: DATABASE_URL=postgres://...")
-        call_command("migrate", verbosity=0)
+        self.migrated_postgresql()
         Clinic.objects.get_or_create(name="Bench clinic")
         key = new_key()
         body = json.dumps(bench_intake()).encode()

@@ -5,8 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.core.management.base import CommandError
 
 from screening.accounts.models import Clinic, Membership, Role
 from screening.devtools import bench
@@ -68,7 +67,7 @@ ANSWERS = {
 }
 
 
-class Command(BaseCommand):
+class Command(bench.BenchCommand):
     help = (
         "Serve the app with gunicorn (production settings, 2 workers) on PostgreSQL and time, each "
         "beside a bare baseline view in the same run: the consultation page against a template "
@@ -77,15 +76,8 @@ class Command(BaseCommand):
         "drafts, screenings and audit events of a 'Bench clinic': use a database of its own."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--seconds", type=float, default=5, help="length of each round")
-        parser.add_argument("--rounds", type=int, default=3, help="each side keeps its best")
-        parser.add_argument("--threads", type=int, default=4, help="client threads (keep-alive)")
-
     def handle(self, *args, seconds, rounds, threads, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("Run it on PostgreSQL: DATABASE_URL=postgres://...")
-        call_command("migrate", verbosity=0)
+        self.migrated_postgresql()
         call_command("collectstatic", interactive=False, verbosity=0)
         practitioner = bench_practitioner()
         clinic = practitioner.membership.clinic
