@@ -139,15 +139,6 @@
     }
   }
 
-  function nextSectionStart(button) {
-    var section = button.closest(".consultation-section");
-    var next = section && section.nextElementSibling;
-    while (next && !next.classList.contains("consultation-section")) {
-      next = next.nextElementSibling;
-    }
-    return next ? next.querySelector("button, input, select, textarea") : null;
-  }
-
   form.addEventListener("click", function (event) {
     var button = event.target.closest('button[name="apply_none"]');
     if (!button) {
@@ -155,13 +146,95 @@
     }
     event.preventDefault();
     applyNone(button);
-    // From the keyboard (a click with no pointer), go on to the next section; a tap stays, so
-    // that the answers just given stay in view.
-    var next = event.detail === 0 ? nextSectionStart(button) : null;
+    // From the keyboard (a click with no pointer), go on to what is left to answer; a tap
+    // stays, so that the answers just given stay in view.
+    if (event.detail === 0) {
+      goOnFrom(button);
+    }
+  });
+
+  // Enter: this answer, then the next question still to answer -------------------------------
+  // From the keyboard, Enter in an answer saves and moves on: to the next question without an
+  // answer (to its section's "None of these apply" while nothing in that section is answered),
+  // into a list just answered Yes, and at the end to "Screen this client". On a yes/no or
+  // choice question with nothing chosen yet, Enter chooses the option in focus, and a digit
+  // chooses that option (1 the first) and moves on. Tab, arrows and Space keep their meaning.
+
+  var QUESTION = '[id^="div_id_"]';
+  var screenButton = form.querySelector('.consultation-actions button:not([formaction])');
+
+  function isShown(element) {
+    return element.getClientRects().length > 0;
+  }
+
+  function needsAnswer(question) {
+    if (!isShown(question) || isFilled(question)) {
+      return false;
+    }
+    var row = question.closest(".item-row");
+    if (row) {
+      // The other columns of a row begun, or the first row of a list just answered Yes.
+      var list = row.parentElement;
+      return isFilled(row) || (row === list.querySelector(".item-row") && !isFilled(list));
+    }
+    return (
+      question.closest("[data-show-when]") !== null ||
+      question.querySelector(".requiredField") !== null
+    );
+  }
+
+  function untouchedSectionButton(question) {
+    var section = question.closest(".consultation-section");
+    var button = section && section.querySelector('button[name="apply_none"]');
+    var touched =
+      section && Array.prototype.some.call(section.querySelectorAll(QUESTION), isFilled);
+    return button && !touched ? button : null;
+  }
+
+  function nextToAnswer(after) {
+    // The first question after `after` still to answer, else the first before it.
+    var open = Array.prototype.filter.call(form.querySelectorAll(QUESTION), function (question) {
+      return !after.contains(question) && needsAnswer(question);
+    });
+    var later = open.filter(function (question) {
+      return after.compareDocumentPosition(question) & Node.DOCUMENT_POSITION_FOLLOWING;
+    });
+    var question = later[0] || open[0];
+    if (!question) {
+      return screenButton;
+    }
+    return (
+      untouchedSectionButton(question) ||
+      question.querySelector("input:checked") ||
+      question.querySelector("input, select, textarea")
+    );
+  }
+
+  function goOnFrom(element) {
+    var next = nextToAnswer(element.closest(QUESTION) || element);
     if (next) {
       next.focus();
     }
-  });
+  }
+
+  function chooseByNumber(radio, digit) {
+    var options = radio.closest(QUESTION).querySelectorAll('input[type="radio"]');
+    var option = options[Number(digit) - 1];
+    if (option) {
+      option.checked = true;
+      option.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    return option;
+  }
+
+  function chooseIfNothingChosen(input) {
+    var question = input.closest(QUESTION);
+    var choosable = input.type === "radio" || input.type === "checkbox";
+    if (choosable && question && !question.querySelector("input:checked")) {
+      input.checked = true;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
 
   // Progress and save status --------------------------------------------------------------
 
@@ -301,13 +374,24 @@
     schedule();
   });
   form.addEventListener("keydown", function (event) {
-    // Enter in a one-line answer saves; it never presses a button of the form.
+    // Enter in a one-line answer saves and moves on; it never presses a button of the form.
     var field = event.target;
-    if (event.key === "Enter" && field.tagName === "INPUT" && field.type !== "submit") {
+    if (field.type === "radio" && /^[1-9]$/.test(event.key) && !event.ctrlKey && !event.altKey) {
       event.preventDefault();
-      dirty = true;
-      save();
+      if (chooseByNumber(field, event.key)) {
+        goOnFrom(field);
+      }
+      return;
     }
+    var typed = field.tagName === "INPUT" && ["submit", "button", "reset"].indexOf(field.type) === -1;
+    if (event.key !== "Enter" || !typed || event.isComposing) {
+      return;
+    }
+    event.preventDefault();
+    chooseIfNothingChosen(field);
+    dirty = true;
+    save();
+    goOnFrom(field);
   });
   form.addEventListener("change", function (event) {
     forgetNoneMark(event.target);
