@@ -8,6 +8,7 @@ plus the `client` block.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 
@@ -24,7 +25,7 @@ from screening.engine import (
     text_problem,
     validate_intake,
 )
-from screening.forms import CleanTextForm
+from screening.forms import CleanTextForm, share_fields
 
 from .questions import (
     FITZPATRICK,
@@ -605,9 +606,10 @@ class IntakeForm(CleanTextForm):
 
 
 # The row questions (infections, products, procedures) and the layout never change: they are
-# made once per process, not for every form (each form still gets its own copies of the fields).
+# made once per process, not for every form, and every form shares the fields.
 for _rows in ROW_EDITORS:
     IntakeForm.base_fields.update(_row_fields(_rows))
+share_fields(IntakeForm)
 
 
 def _none_answer(name: str) -> str | None:
@@ -649,6 +651,7 @@ def consultation_helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
+    helper.include_media = False  # no question has media: no need to ask ~90 widgets each time
     helper.layout = consultation_layout(NONE_ANSWERS)
     render_questions_once(helper)
     return helper
@@ -684,8 +687,15 @@ class ClientIntakeForm(IntakeForm):
     """The consultation form as the client fills it in before the visit: the same questions,
     validation and answers, asked in the second person."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.label = for_the_client(str(field.label or ""))
-            field.help_text = for_the_client(str(field.help_text or ""))
+
+def _asked_of_the_client(field: forms.Field) -> forms.Field:
+    field = copy.deepcopy(field)
+    field.label = for_the_client(str(field.label or ""))
+    field.help_text = for_the_client(str(field.help_text or ""))
+    return field
+
+
+ClientIntakeForm.base_fields = {
+    name: _asked_of_the_client(field) for name, field in IntakeForm.base_fields.items()
+}
+share_fields(ClientIntakeForm)

@@ -1,9 +1,10 @@
 """The order of the consultation: six sections, their questions and follow-ups, and the
 crispy-forms layout drawn from them."""
 
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset, Layout
 
 from .questions import FollowUp, Rows, Section, SideBySide
+from .rendering import HTML
 
 INFECTION_ROWS = Rows("active_infections", 4, "infection", ("type", "in_treatment_area"))
 PRODUCT_ROWS = Rows("topical_products", 6, "product", ("name", "last_used_days_ago"))

@@ -18,6 +18,7 @@ from screening import audit
 from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
 from screening.accounts.ratelimit import rate_limit
+from screening.forms import own_field
 from screening.records.models import Client
 from screening.records.services import CannotScreen
 
@@ -104,7 +105,7 @@ def consultation(request, token):
         return to_screening(draft)
     form = IntakeForm(initial=initial_from(draft.data))
     if not draft.data.get("client_name"):
-        form.fields["client_name"].widget.attrs["autofocus"] = True  # a new consultation
+        own_field(form, "client_name").widget.attrs["autofocus"] = True  # a new consultation
     context = {
         "form": form,
         "draft": draft,

@@ -15,7 +15,7 @@ from screening.accounts.access import get_clinic_object_or_404, role_required
 from screening.accounts.models import Role
 from screening.audit.models import AuditAction
 from screening.engine import validate_intake
-from screening.forms import CleanTextForm
+from screening.forms import CleanTextForm, own_field
 from screening.records.amendments import amendment_record, current_version, editable_answers
 from screening.records.models import Screening
 from screening.rules.services import NoPublishedRuleSet
@@ -45,7 +45,7 @@ def correction_form(screening, in_force, data=None, shown=None) -> IntakeForm:
         kept = {**{name: kept[name] for name in CLIENT_QUESTIONS}, **shown}
     form = IntakeForm(data, initial=initial_from(kept), today=screening.screened_on)
     for name in CLIENT_QUESTIONS:
-        form.fields[name].disabled = True
+        own_field(form, name).disabled = True
     return form
 
 
