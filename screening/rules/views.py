@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,7 +61,7 @@ def _draft_or_404(request) -> RuleSet:
     return draft
 
 
-@rules_admin
+@rules_readers
 def version_list(request):
     clinic = _clinic(request)
     rule_sets = list(RuleSet.objects.filter(clinic=clinic).select_related("published_by"))
@@ -94,7 +95,7 @@ def draft_discard(request):
     return _go(request, "versions")
 
 
-@rules_admin
+@rules_readers
 def version_detail(request, version):
     rule_set = _rule_set_or_404(request, version)
     floor = floor_under(rule_set)
@@ -190,10 +191,13 @@ def _name_form(rule_set, data=None):
     )
 
 
-@rules_admin
+@rules_readers
 def vocabulary_page(request, version):
     rule_set = _rule_set_or_404(request, version)
-    form = _name_form(rule_set, request.POST or None) if rule_set.is_draft else None
+    editor = request.role == Role.RULES_ADMIN
+    if request.method == "POST" and not editor:
+        raise PermissionDenied("Only rules admins edit the vocabulary.")
+    form = _name_form(rule_set, request.POST or None) if rule_set.is_draft and editor else None
     status = 200
     if request.method == "POST":
         if form is None:
@@ -222,7 +226,8 @@ def _add_to_vocabulary(request, form, draft, add, key) -> int | None:
 
 
 def _vocabulary_page(request, rule_set, name_form, class_form=None, status=200):
-    if rule_set.is_draft and not rule_set.is_layer and class_form is None:
+    editable = rule_set.is_draft and not rule_set.is_layer and request.role == Role.RULES_ADMIN
+    if editable and class_form is None:
         class_form = MedicationClassForm(rule_set=rule_set, initial={"revision": rule_set.revision})
     context = {
         "rule_set": rule_set,
@@ -280,7 +285,7 @@ def version_diff(request):
     return render(request, "rules/diff.html", context)
 
 
-@rules_admin
+@rules_readers
 def scenario_run(request):
     clinic = _clinic(request)
     target = request.GET.get("target", "draft")

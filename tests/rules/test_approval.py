@@ -187,3 +187,27 @@ def test_every_rules_page_says_when_approval_is_waived(client, settings, author,
     for name in ("rules:versions", "rules:scenarios", "rules:requests", "clinic_rules:versions"):
         page = client.get(reverse(name)).content.decode()
         assert ("Approval is waived on this installation" in page) == waived, name
+
+
+def test_a_director_reads_the_draft_they_approve_without_its_edit_controls(
+    client, clinic, author, director
+):
+    asked = ask_for_stricter_filler(clinic, author)
+    version = asked.version
+    client.force_login(director)
+
+    rules = client.get(reverse("clinic_rules:version", args=[version])).content.decode()
+    assert "Dermal filler in the area recently" in rules and "wait 365 days" in rules
+    for control in (">Add a rule<", ">Edit <", ">Delete <", ">Make stricter <"):
+        assert control not in rules, control
+    listed = client.get(reverse("clinic_rules:versions")).content.decode()
+    assert "The draft's rules" in listed
+    assert "Discard the draft" not in listed and "Preview and publish" not in listed
+    scenarios = client.get(reverse("clinic_rules:scenarios")).content.decode()
+    assert "scenarios passed" in scenarios and "New scenario" not in scenarios
+
+    vocabulary_url = reverse("clinic_rules:vocabulary", args=[version])
+    assert "Add the name" not in client.get(vocabulary_url).content.decode()
+    refused = client.post(vocabulary_url, {"name": "Numbcaine", "classes": ["retinoid"]})
+    assert refused.status_code == 403
+    assert not versions.current_draft(clinic).medication_names.filter(name="Numbcaine").exists()
