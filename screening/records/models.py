@@ -104,6 +104,14 @@ class Screening(models.Model):
             ),
             # The dashboard's outcomes per day, counted from the index alone.
             models.Index(fields=["clinic", "screened_on", "outcome"], name="screening_day_idx"),
+            # The dashboard's count of re-screens due walks the newest postponements (whose
+            # clients are most likely to have had no screening since) in this index alone.
+            models.Index(
+                fields=["clinic", "-created_at", "-id"],
+                include=["client", "rescreen_after"],
+                condition=models.Q(outcome="postpone"),
+                name="screening_postponed_newest_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
