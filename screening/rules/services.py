@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, Subquery
-
 from screening import engine
 
 from .models import Action, RuleSet, RuleSetStatus
@@ -250,14 +248,23 @@ def decide(intake: dict, *, on: datetime.date, rule_set=None, clinic=None) -> tu
 
 
 def rules_in_use(clinic) -> tuple[RuleSet, RuleSet | None]:
-    """The floor in use and the clinic's layer in use (or None), in one query."""
-    published = RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED)
+    """The floor in use and the clinic's layer in use (or None), in one query.
 
-    def newest(of):
-        return Subquery(published.filter(clinic=of).order_by("-version").values("pk")[:1])
-
-    wanted = Q(pk=newest(None)) | Q(pk=newest(clinic)) if clinic else Q(pk=newest(None))
-    found = {rule_set.clinic_id: rule_set for rule_set in published.filter(wanted)}
+    In SQL written once rather than built by the ORM: every API call asks, and building the
+    subqueries cost more than running them."""
+    found = {
+        rule_set.clinic_id: rule_set
+        for rule_set in RuleSet.objects.raw(_IN_USE, [clinic.pk if clinic else None])
+    }
     if None not in found:
         raise NoPublishedRuleSet("No rule set has been published yet.")
     return found[None], found.get(clinic.pk) if clinic else None
+
+
+_IN_USE = """
+SELECT * FROM "rules_ruleset" WHERE "id" IN (
+    (SELECT "id" FROM "rules_ruleset" WHERE "clinic_id" IS NULL AND "status" = 'published'
+        ORDER BY "version" DESC LIMIT 1),
+    (SELECT "id" FROM "rules_ruleset" WHERE "clinic_id" = %s AND "status" = 'published'
+        ORDER BY "version" DESC LIMIT 1)
+)"""
