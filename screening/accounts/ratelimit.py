@@ -6,6 +6,8 @@
   not believed. A header that is missing, too short or malformed never overrides REMOTE_ADDR.
 - `limited(key_or_request, scope, limit, per_seconds)`: count one event and say whether the key
   went over `limit` events in the current window of `per_seconds` (a fixed window).
+  `count_if` counts it only while a condition holds (an API key still unrevoked), in the same
+  statement.
 
 The counts are rows of `RateCount`, one per scope and key, moved on by one upsert that returns
 the new count: one statement, atomic across processes and servers (a cache's add-then-increment
@@ -53,7 +55,7 @@ def _window_ends(per_seconds: int) -> int:
     return (int(time.time()) // per_seconds + 1) * per_seconds
 
 
-_COUNT = """INSERT INTO "accounts_ratecount" ("key", "window_ends", "count") VALUES (%s, %s, 1)
+_COUNT = """INSERT INTO "accounts_ratecount" ("key", "window_ends", "count") {source}
 ON CONFLICT ("key") DO UPDATE SET
     "count" = CASE WHEN "accounts_ratecount"."window_ends" = excluded."window_ends"
         THEN "accounts_ratecount"."count" + 1 ELSE 1 END,
@@ -67,11 +69,22 @@ _next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
 
 def limited(key_or_request, scope: str, limit: int, per_seconds: int) -> bool:
     """Count this event for the key (a request means its client address); True when over."""
+    return count_if(key_or_request, scope, per_seconds) > limit
+
+
+def count_if(key_or_request, scope: str, per_seconds: int, where: str = "", params=()):
+    """Count this event for the key and return the count in this window. With `where`, a SQL
+    condition (with `params`), count it only if the condition holds, in the same statement;
+    None when it does not hold."""
+    source = f"SELECT %s, %s, 1 WHERE {where}" if where else "VALUES (%s, %s, 1)"
     with connection.cursor() as cursor:
-        cursor.execute(_COUNT, [_key(key_or_request, scope), _window_ends(per_seconds)])
-        (count,) = cursor.fetchone()
+        cursor.execute(
+            _COUNT.format(source=source),
+            [_key(key_or_request, scope), _window_ends(per_seconds), *params],
+        )
+        row = cursor.fetchone()
     _prune_now_and_then()
-    return count > limit
+    return row[0] if row else None
 
 
 def _prune_now_and_then() -> None:

@@ -2,7 +2,7 @@
 
 from ninja.security import HttpBearer
 
-from .keys import key_for, over_rate_limit
+from .keys import calling
 from .models import ApiKey
 from .problems import Problem
 
@@ -20,10 +20,11 @@ class ApiKeyAuth(HttpBearer):
         return self.authenticate(request, token) if token else None
 
     def authenticate(self, request, token):
-        api_key = key_for(token)
-        if api_key is None:
+        called = calling(token)
+        if called is None:
             return None
-        if over_rate_limit(f"key:{api_key.prefix}"):
+        api_key, over_limit = called
+        if over_limit:
             raise Problem(429, "This key made too many requests; try again in a minute.")
         request.api_key = api_key
         return api_key

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .auth import bearer_token
-from .keys import KEY_START, key_for, over_rate_limit
+from .keys import KEY_START, calling, over_rate_limit
 from .models import CdsClient, Scope, SeenToken
 from .problems import Problem
 
@@ -21,28 +21,37 @@ class Caller:
     clinic: object
     user: object  # the key's account, or None for a JWT client
     name: str  # for the audit trail
-    limit_key: str
+
+
+UNKNOWN = "Send a clinic API key, or a JWT signed by a registered CDS client."
+TOO_MANY = "Too many requests from this caller; try again in a minute."
 
 
 def caller(request) -> Caller:
     """The authenticated caller, or Problem 401 / 403 / 429."""
     token = bearer_token(request)
-    found = None
     if token and token.startswith(KEY_START):
-        api_key = key_for(token)
-        if api_key is not None:
-            if Scope.EVALUATE not in api_key.scopes:
-                raise Problem(403, "This key lacks the 'evaluate' scope.")
-            found = Caller(api_key.clinic, api_key.user, "", f"key:{api_key.prefix}")
-    elif token:
+        return key_caller(token)
+    client = None
+    if token:
         client = verified_client(token, audience=request.build_absolute_uri(request.path))
-        if client is not None:
-            found = Caller(client.clinic, None, f"cds:{client.issuer}"[:150], f"cds:{client.pk}")
-    if found is None:
-        raise Problem(401, "Send a clinic API key, or a JWT signed by a registered CDS client.")
-    if over_rate_limit(found.limit_key):
-        raise Problem(429, "Too many requests from this caller; try again in a minute.")
-    return found
+    if client is None:
+        raise Problem(401, UNKNOWN)
+    if over_rate_limit(f"cds:{client.pk}"):
+        raise Problem(429, TOO_MANY)
+    return Caller(client.clinic, None, f"cds:{client.issuer}"[:150])
+
+
+def key_caller(token: str) -> Caller:
+    called = calling(token)
+    if called is None:
+        raise Problem(401, UNKNOWN)
+    api_key, over_limit = called
+    if Scope.EVALUATE not in api_key.scopes:
+        raise Problem(403, "This key lacks the 'evaluate' scope.")
+    if over_limit:
+        raise Problem(429, TOO_MANY)
+    return Caller(api_key.clinic, api_key.user, "")
 
 
 def verified_client(token: str, *, audience: str) -> CdsClient | None:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from screening import audit
-from screening.accounts.ratelimit import limited
+from screening.accounts.ratelimit import count_if, limited
 from screening.audit.models import AuditAction
 
 from .models import ApiKey, Scope
@@ -70,18 +70,58 @@ def revoke_key(api_key: ApiKey, *, revoked_by=None) -> ApiKey:
     return api_key
 
 
-def key_for(token: str) -> ApiKey | None:
-    """The active key `token` is, or None for a missing, wrong or revoked one."""
+def _key_of(token: str) -> ApiKey | None:
+    """The key `token` is, or None for a missing or wrong one (or one revoked when first read).
+
+    A key never changes but for its revocation and last use, so its row (with its clinic and
+    account) is read once per process. It may have been revoked since: only `calling`, which
+    checks that on every call, uses this."""
     prefix, _, secret = token.removeprefix(KEY_START).partition("_")
     if not token.startswith(KEY_START) or not secret:
         return None
+    token_hash = digest(token)
+    if (api_key := _read_keys.get(token_hash)) is not None:
+        return api_key
     api_key = ApiKey.objects.select_related("clinic", "user").filter(prefix=prefix).first()
-    if api_key is None or not hmac.compare_digest(api_key.key_hash, digest(token)):
+    if api_key is None or not hmac.compare_digest(api_key.key_hash, token_hash):
         return None
     if api_key.revoked_at is not None:
         return None
-    mark_used(api_key)
+    _read_keys[token_hash] = api_key
     return api_key
+
+
+_read_keys: dict[str, ApiKey] = {}  # the hash of a key -> its row, as read first
+
+
+def calling(token: str) -> tuple[ApiKey, bool] | None:
+    """The active key `token` is and whether this call took it over its rate limit; None for a
+    missing, wrong or revoked key.
+
+    One statement counts the call only while the key's row is still unrevoked, so a key revoked
+    in any process fails on its next call in every process."""
+    api_key = _key_of(token)
+    if api_key is None:
+        return None
+    limit, per_seconds = settings.RATE_LIMITS["api"]
+    count = count_if(
+        f"key:{api_key.prefix}",
+        "api",
+        per_seconds,
+        where=_STILL_ACTIVE,
+        params=[api_key.pk, api_key.key_hash],
+    )
+    if count is None:
+        _read_keys.pop(api_key.key_hash, None)
+        return None
+    mark_used(api_key)
+    return api_key, count > limit
+
+
+_STILL_ACTIVE = (
+    'EXISTS (SELECT 1 FROM "api_apikey" '
+    'WHERE "id" = %s AND "key_hash" = %s AND "revoked_at" IS NULL)'
+)
 
 
 def mark_used(api_key: ApiKey) -> None:
@@ -93,6 +133,6 @@ def mark_used(api_key: ApiKey) -> None:
 
 
 def over_rate_limit(caller_key: str) -> bool:
-    """Count a call of `caller_key` (a key or a CDS client); True once over RATE_LIMITS["api"]."""
+    """Count a call of `caller_key` (a CDS client); True once over RATE_LIMITS["api"]."""
     limit, per_seconds = settings.RATE_LIMITS["api"]
     return limited(caller_key, "api", limit, per_seconds)

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from screening.api.models import ApiKey
 from screening.audit.models import AuditEvent
 from screening.records.models import Screening
 from tests.api.support import assert_problem, call, intake, new_key
+from tests.conftest import audit_event_statements
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIOS = json.loads((ROOT / "fixtures" / "scenarios_v1.json").read_text())["scenarios"]
@@ -99,3 +102,25 @@ def test_a_day_too_early_to_count_waits_back_from_is_named(client, key):
     assert problem["errors"] == [
         {"field": "on", "message": "Give a day from 1900-01-01 to 2999-12-31."}
     ]
+
+
+@pytest.mark.django_db
+def test_a_call_is_three_statements_once_the_key_is_known(
+    client, key, django_assert_max_num_queries
+):
+    """The key counted only while unrevoked, the rules in use, the audit event: nothing else."""
+    assert call(client, "post", "/api/v1/evaluate", key, intake()).status_code == 200
+    with django_assert_max_num_queries(2 + audit_event_statements()):
+        response = call(client, "post", "/api/v1/evaluate", key, intake())
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="evaluated").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_key_revoked_after_use_fails_on_its_next_call(client, clinic):
+    row, key = new_key(clinic, ["evaluate"])
+    assert call(client, "post", "/api/v1/evaluate", key, intake()).status_code == 200
+    # Revoked elsewhere (another server process, the page): nothing here is told of it.
+    ApiKey.objects.filter(pk=row.pk).update(revoked_at=timezone.now())
+    assert_problem(call(client, "post", "/api/v1/evaluate", key, intake()), 401)
+    assert AuditEvent.objects.filter(action="evaluated").count() == 1
