@@ -104,6 +104,7 @@ def test_a_keyboard_alone_takes_a_healthy_client_to_the_decision(open_page):
 
     keys.press("Enter")
     expect(page.get_by_label("Client's full name")).to_be_focused()
+    page.wait_for_load_state()  # the form's script is listening before a key is pressed
     page.keyboard.type("Ada Lovelace")
     keys.press("Tab")
     page.keyboard.type("01061992")
@@ -213,6 +214,7 @@ def test_client_search_answers_as_you_type_without_the_name_in_any_address(
 def test_none_of_these_apply_and_enter_work_without_javascript(open_page):
     page = open_page(TABLET, java_script_enabled=False)
     page.get_by_role("link", name="Start a consultation").click()
+    expect(page.get_by_text("From the keyboard: Enter moves on")).to_be_hidden()  # needs script
     page.get_by_label("Client's full name").fill("No Script")
 
     section(page, "health").get_by_role("button", name="None of these apply").click()
