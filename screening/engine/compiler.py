@@ -31,6 +31,9 @@ class CompiledTest:
     check: Check
     inner: CompiledGroup | None = None  # the item group of an any_item test
     plain: bool = False  # an intake field whose answer explains the test as it is
+    # Every answer a valid intake can give the field, when there are few (enums, bounded
+    # whole numbers, yes/no): a guard for tests that have none of their own, like `gte`.
+    answers: tuple | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +109,8 @@ def guards(node: CompiledGroup | CompiledTest) -> frozenset[Guard] | None:
     """Guards of which one must be met for the condition to hold, or None when there are none.
 
     ``pregnant equals true`` needs ``pregnant``; ``acne_in_area equals "comedonal"`` needs that
-    answer; an ``all`` group needs what any one of its children needs (the fewest guards); an
-    ``any`` group needs one of what each child needs.
+    answer; ``fitzpatrick_type gte 4`` needs 4, 5 or 6; an ``all`` group needs what any one of
+    its children needs (the fewest guards); an ``any`` group needs one of what each child needs.
     """
     if isinstance(node, CompiledTest):
         return _test_guard(node)
@@ -118,6 +121,22 @@ def guards(node: CompiledGroup | CompiledTest) -> frozenset[Guard] | None:
     if any(each is None for each in found):
         return None
     return frozenset().union(*found)
+
+
+def guard_suffices(node: CompiledGroup | CompiledTest) -> bool:
+    """Whether the condition holds whenever one of its ``guards`` is met (no need to check it).
+
+    True for a test whose guard says all it asks (``pregnant equals true``, ``acne_in_area in
+    [...]``, ``medication_classes contains_any [...]``), for an ``any`` group of such tests and
+    for a group of one of them; not for ``any_item`` or ``contains_all``, which ask more.
+    """
+    if isinstance(node, CompiledTest):
+        if node.op == "contains_all":
+            return len(node.value) == 1
+        return node.op != "any_item" and _test_guard(node) is not None
+    if len(node.children) == 1 or node.kind == "any":
+        return all(guard_suffices(child) for child in node.children)
+    return False
 
 
 def _test_guard(test: CompiledTest) -> frozenset[Guard] | None:
@@ -132,9 +151,29 @@ def _test_guard(test: CompiledTest) -> frozenset[Guard] | None:
         guard = ("member", field, frozenset({value}))
     elif op in ("contains_any", "contains_all"):
         guard = ("member", field, frozenset(value))
+    elif test.answers is not None:
+        # The answers the test holds for, found by asking the test itself.
+        held = frozenset(answer for answer in test.answers if test.check({field: answer}))
+        guard = ("answer", field, held)
     else:
         return None
     return frozenset({guard})
+
+
+# Fields with at most this many possible answers are guarded by them (see CompiledTest.answers).
+MAX_GUARD_ANSWERS = 64
+
+
+def _possible_answers(spec) -> tuple | None:
+    """Every answer a valid intake gives this field, when they are few (intake.py checks them)."""
+    if spec.type == "enum":
+        return spec.values
+    if spec.type in ("bool", "nullable_bool"):
+        return (False, True, None) if spec.type == "nullable_bool" else (False, True)
+    bounded = spec.minimum is not None and spec.maximum is not None
+    if spec.type == "integer" and bounded and spec.maximum - spec.minimum < MAX_GUARD_ANSWERS:
+        return tuple(range(spec.minimum, spec.maximum + 1))
+    return None
 
 
 def holds_without(
@@ -162,7 +201,8 @@ def _test(node: dict, scope) -> CompiledTest:
         inner = _group(value, item_scope(scope[name]))
         return CompiledTest(name, op, value, _any_item(name, inner.check), inner)
     plain = scope is CONDITION_FIELDS and name in INTAKE_FIELDS
-    return CompiledTest(name, op, value, _OPERATORS[op](name, value), plain=plain)
+    answers = _possible_answers(scope[name]) if plain else None
+    return CompiledTest(name, op, value, _OPERATORS[op](name, value), plain=plain, answers=answers)
 
 
 # The hot path: plain loops, as all()/any() over a generator cost several times more per call.

@@ -46,9 +46,7 @@ def decision_json(
     medications: Iterable[MedicationMatch],
     unrecognised_medications: list[str],
 ) -> dict:
-    """Order the findings (in rule-set order) and derive the outcome and the re-screen date."""
-    if len(findings) > 1:
-        findings.sort(key=_finding_order)  # stable: findings that sort alike keep rule order
+    """The decision of findings already in ``finding_order``: its outcome and re-screen date."""
     waits = [
         wait
         for finding in findings
@@ -64,8 +62,14 @@ def decision_json(
     }
 
 
-def _finding_order(finding: dict) -> tuple:
-    # Severity, then code, then the longer wait first ("until resolved" is the longest).
+def rule_order(spec: RuleSpec) -> tuple:
+    """Where a rule's findings go in a decision, before their waits count (``finding_order``)."""
+    return (SEVERITY[spec.action], spec.code)
+
+
+def finding_order(finding: dict) -> tuple:
+    """The order of a decision's findings: severity, then code, then the longer wait first
+    ("until resolved" is the longest). Sorted stably, findings that sort alike keep rule order."""
     wait = finding.get("rescreen_after_days")
     return (SEVERITY[finding["action"]], finding["rule"], wait is not None, -(wait or 0))
 

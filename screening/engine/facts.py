@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .compiler import CompiledTest
@@ -43,6 +43,8 @@ class Facts:
     unrecognised_products: list[str]
     # Answers of `allergies` read from free text: answer -> the (field, value) it was read from.
     read_from_text: dict[str, list[tuple[str, object]]] | None = None
+    # The items each ``any_item`` test matched, by id(test): a finding and its wait read them.
+    matched: dict[int, list[dict]] | None = None
 
 
 def prepare_facts(
@@ -141,13 +143,30 @@ def _read_answers_from_text(
 
 
 def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
-    """The intake's items of the list a (true) test is about that make it true."""
+    """The intake's items of the list a test is about that make it true (none: it is false).
+
+    Those of an ``any_item`` test are found once per evaluation: do not change the list.
+    """
     originals = facts.intake[test.field]
     if test.inner is None:
         return list(originals)
-    check = test.inner.check
-    items = facts.values[test.field]  # parallel to the originals, with derived item facts
-    return [original for original, item in zip(originals, items, strict=True) if check(item)]
+    matched = facts.matched
+    if matched is None:
+        matched = facts.matched = {}
+    found = matched.get(id(test))
+    if found is None:
+        check = test.inner.check
+        items = facts.values[test.field]  # parallel to the originals, with derived item facts
+        found = [original for original, item in zip(originals, items, strict=True) if check(item)]
+        matched[id(test)] = found
+    return found
+
+
+def is_true(test: CompiledTest, facts: Facts) -> bool:
+    """Whether a test holds; an ``any_item`` test keeps its matching items for explaining."""
+    if test.inner is not None:
+        return bool(matching_items(test, facts))
+    return test.check(facts.values)
 
 
 def because(tests: Iterable[CompiledTest], facts: Facts) -> list[dict]:
@@ -182,6 +201,55 @@ def because(tests: Iterable[CompiledTest], facts: Facts) -> list[dict]:
                         known.append(json_copy(item))
     found = [{"field": field, "value": value} for field, value in merged.items()]
     return found + read_from_text if read_from_text else found
+
+
+# Field types whose answers go into a ``because`` as they are: immutable, nothing to copy.
+_SCALAR_TYPES = frozenset({"bool", "nullable_bool", "integer", "nullable_number", "enum", "text"})
+
+
+def plain_explainer(
+    tests: Sequence[CompiledTest], *, only_true: bool
+) -> Callable[[Facts], list[dict]] | None:
+    """``because`` made once per rule, for tests that each read one intake answer as it is.
+
+    Without ``only_true`` the tests are those of a condition with no ``any`` branch (all true when
+    it holds); with it, the tests of one ``any``, of which the true ones explain. None when a test
+    reads a derived fact or an item group, or two tests of an ``any`` read one field: ``because``
+    explains those. Answers of `allergies` that free text ticked are explained by ``because`` too.
+    """
+    if not all(test.plain for test in tests):
+        return None
+    fields = tuple(dict.fromkeys(test.field for test in tests))
+    if only_true and len(fields) < len(tests):
+        return None
+    answers = tuple((field, INTAKE_FIELDS[field].type not in _SCALAR_TYPES) for field in fields)
+    reads_text = TEXT_ANSWER_FIELD in fields
+    if only_true:
+        checks = tuple(zip((test.check for test in tests), answers, strict=True))
+
+        def explain_true(facts: Facts) -> list[dict]:
+            values = facts.values
+            if reads_text and facts.read_from_text:
+                return because([test for test in tests if test.check(values)], facts)
+            intake = facts.intake
+            return [
+                {"field": field, "value": json_copy(intake[field]) if copy else intake[field]}
+                for check, (field, copy) in checks
+                if check(values)
+            ]
+
+        return explain_true
+
+    def explain_all(facts: Facts) -> list[dict]:
+        if reads_text and facts.read_from_text:
+            return because(tests, facts)
+        intake = facts.intake
+        return [
+            {"field": field, "value": json_copy(intake[field]) if copy else intake[field]}
+            for field, copy in answers
+        ]
+
+    return explain_all
 
 
 def _only_read_from_text(test: CompiledTest, intake: dict) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -21,12 +22,29 @@ from .compiler import (
     CompiledTest,
     build_valid_condition,
     fixed_true_tests,
+    guard_suffices,
     guards,
     holds_without,
     true_tests,
 )
-from .decision import OUTCOME_OF_ACTION, SEVERITY, decision_json, finding_template, json_copy
-from .facts import Facts, because, matching_items, prepare_facts, text_answer_codes
+from .decision import (
+    OUTCOME_OF_ACTION,
+    SEVERITY,
+    decision_json,
+    finding_order,
+    finding_template,
+    json_copy,
+    rule_order,
+)
+from .facts import (
+    Facts,
+    because,
+    is_true,
+    matching_items,
+    plain_explainer,
+    prepare_facts,
+    text_answer_codes,
+)
 from .rules import ACTIONS, RuleProblem, RuleSpec, validate_rule
 from .vocabulary import MedicationVocabulary
 from .waits import wait_from_days_ago, wait_from_months_ago, wait_from_today
@@ -58,34 +76,58 @@ class CompiledRule:
     _any_tests: tuple[CompiledTest, ...] | None = dataclasses.field(
         init=False, repr=False, compare=False
     )
+    # The finding's JSON less its ``because`` (and its wait, unless that is a fixed number of days).
     _template: dict = dataclasses.field(init=False, repr=False, compare=False)
+    # ``because`` for a rule whose tests read the answers as they are (see ``plain_explainer``).
+    _explain: Callable[[Facts], list[dict]] | None = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+    # Whether the wait depends on the screening day or the answers (calendar months, an anchor).
+    _wait_varies: bool = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        children = self.condition.children
+        spec, children = self.spec, self.condition.children
         flat_any = self.condition.kind == "any" and all(
             isinstance(child, CompiledTest) for child in children
         )
-        object.__setattr__(self, "_fixed_tests", fixed_true_tests(self.condition))
-        object.__setattr__(self, "_any_tests", children if flat_any else None)
-        object.__setattr__(self, "_template", finding_template(self.spec))
+        fixed_tests = fixed_true_tests(self.condition)
+        any_tests = children if flat_any else None
+        template = finding_template(spec)
+        wait_varies = False
+        if spec.action == "postpone" and spec.wait_days is not None:
+            if spec.wait_from is None and spec.wait_unit == "days":
+                template["rescreen_after_days"] = spec.wait_days
+            else:
+                wait_varies = True
+        explain = None
+        if spec.wait_from is None and fixed_tests is not None:
+            explain = plain_explainer(fixed_tests, only_true=False)
+        elif spec.wait_from is None and any_tests is not None:
+            explain = plain_explainer(any_tests, only_true=True)
+        object.__setattr__(self, "_fixed_tests", fixed_tests)
+        object.__setattr__(self, "_any_tests", any_tests)
+        object.__setattr__(self, "_template", template)
+        object.__setattr__(self, "_explain", explain)
+        object.__setattr__(self, "_wait_varies", wait_varies)
 
     def finding(self, facts: Facts, on: datetime.date) -> dict:
         """The finding JSON of this rule, which fired on these facts, screened on ``on``."""
         finding = self._template.copy()
+        if self._explain is not None:
+            finding["because"] = self._explain(facts)
+            if self._wait_varies:
+                spec = self.spec
+                finding["rescreen_after_days"] = wait_from_today(on, spec.wait_days, spec.wait_unit)
+            return finding
         tests = self._fixed_tests
         if tests is None:
-            values = facts.values
             if self._any_tests is not None:
-                tests = [test for test in self._any_tests if test.check(values)]
+                tests = [test for test in self._any_tests if is_true(test, facts)]
             else:
-                tests = true_tests(self.condition, values)
+                tests = true_tests(self.condition, facts.values)
         finding["because"] = because(tests, facts)
-        spec = self.spec
-        if spec.action == "postpone":
-            wait = None
-            if spec.wait_days is not None:
-                wait = self._wait(tests, facts, on)
-            finding["rescreen_after_days"] = wait
+        if self._wait_varies:
+            finding["rescreen_after_days"] = self._wait(tests, facts, on)
         return finding
 
     def _wait(self, tests: Sequence[CompiledTest], facts: Facts, on: datetime.date) -> int:
@@ -96,18 +138,18 @@ class CompiledRule:
             return wait_from_today(on, length, unit)
         anchor_field, _, item_field = wait_from.partition(".")
         anchors = [test for test in tests if test.field == anchor_field]
-
-        def is_anchor(test: CompiledTest) -> bool:
-            return test.field == anchor_field
-
         # Fired through another test as well: the cautious reading counts the full wait from today.
         # (Groups are only `all` and `any`: when every true test is an anchor, dropping them all
         # leaves the condition false, so there is nothing to check.)
-        if len(anchors) < len(tests) and holds_without(self.condition, facts.values, is_anchor):
+        if len(anchors) < len(tests) and holds_without(
+            self.condition, facts.values, lambda test: test.field == anchor_field
+        ):
             return wait_from_today(on, length, unit)
         if item_field:
-            items = [item for test in anchors for item in matching_items(test, facts)]
-            elapsed = min((item[item_field] for item in items), default=0)
+            elapsed = min(
+                [item[item_field] for test in anchors for item in matching_items(test, facts)],
+                default=0,
+            )
             return wait_from_days_ago(on, elapsed, length, unit)
         months = facts.intake[anchor_field]
         return wait_from_months_ago(on, months if months is not None else 0, length, unit)
@@ -130,7 +172,8 @@ class CompiledRuleSet:
     # field that must be true or non-empty (``pregnant equals true``), under an answer a field
     # must take (``acne_in_area equals "comedonal"``) or under a member a list or set must hold
     # (``medication_classes contains "anticoagulant"``).
-    # Entries are (rule index, check, rule); a rule checked twice is found once.
+    # Entries are (rule index, check, rule); a rule checked twice is found once. The check is
+    # None when meeting the guard is enough (``compiler.guard_suffices``): nothing to ask.
     _unguarded: tuple[_Entry, ...] = dataclasses.field(init=False, repr=False, compare=False)
     _by_true_field: tuple[tuple[_Entry, ...], ...] = dataclasses.field(
         init=False, repr=False, compare=False
@@ -138,25 +181,36 @@ class CompiledRuleSet:
     _true_field_values: Callable[[dict], tuple] = dataclasses.field(
         init=False, repr=False, compare=False
     )
-    _by_answer: tuple[tuple[str, dict[object, tuple[_Entry, ...]]], ...] = dataclasses.field(
+    _by_answer: tuple[dict[object, tuple[_Entry, ...]], ...] = dataclasses.field(
         init=False, repr=False, compare=False
     )
+    _answers: Callable[[dict], tuple] = dataclasses.field(init=False, repr=False, compare=False)
     _by_member: tuple[tuple[str, dict[object, tuple[_Entry, ...]]], ...] = dataclasses.field(
         init=False, repr=False, compare=False
     )
     # The vocabulary classes read from free text as `allergies` answers (PRECAUTIONS.md 0.9).
     _text_codes: frozenset[str] = dataclasses.field(init=False, repr=False, compare=False)
+    # Entries are numbered in the order of their findings in a decision (``rule_order``, then
+    # rule-set order), so fired rules sorted by number need no sort key; only the findings of
+    # rules with the same severity and code are sorted again, by their waits.
+    _tied: frozenset[int] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        orders = [rule_order(rule.spec) for rule in self.rules]
+        ranked = sorted(range(len(self.rules)), key=lambda index: (orders[index], index))
+        number = {index: rank for rank, index in enumerate(ranked)}
+        shared = Counter(orders)
+        tied = frozenset(number[index] for index, order in enumerate(orders) if shared[order] > 1)
         unguarded: list[_Entry] = []
         by_true_field: dict[str, list[_Entry]] = {}
         by_value: dict[str, dict[str, dict[object, list[_Entry]]]] = {"answer": {}, "member": {}}
         for index, rule in enumerate(self.rules):
-            entry = (index, rule.condition.check, rule)
             rule_guards = guards(rule.condition)
             if rule_guards is None:
-                unguarded.append(entry)
+                unguarded.append((number[index], rule.condition.check, rule))
                 continue
+            exact = guard_suffices(rule.condition)
+            entry = (number[index], None if exact else rule.condition.check, rule)
             for kind, name, values in sorted(rule_guards, key=_guard_order):
                 if kind == "true":
                     by_true_field.setdefault(name, []).append(entry)
@@ -167,26 +221,30 @@ class CompiledRuleSet:
         object.__setattr__(self, "_unguarded", tuple(unguarded))
         object.__setattr__(self, "_by_true_field", tuple(map(tuple, by_true_field.values())))
         object.__setattr__(self, "_true_field_values", _getter(tuple(by_true_field)))
-        object.__setattr__(self, "_by_answer", _frozen_tables(by_value["answer"]))
+        by_answer = _frozen_tables(by_value["answer"])
+        object.__setattr__(self, "_by_answer", tuple(table for _, table in by_answer))
+        object.__setattr__(self, "_answers", _getter(tuple(name for name, _ in by_answer)))
         object.__setattr__(self, "_by_member", _frozen_tables(by_value["member"]))
         object.__setattr__(self, "_text_codes", text_answer_codes(self.vocabulary))
+        object.__setattr__(self, "_tied", tied)
 
     def _fired(self, values: dict) -> dict[int, CompiledRule]:
-        """The rules whose condition holds, by their index in the rule set."""
+        """The rules whose condition holds, by their number (see ``_tied``)."""
         fired = {index: rule for index, check, rule in self._unguarded if check(values)}
-        # One C-level pass picks the guard fields that are true or non-empty.
+        # C-level passes pick the guard fields that are true or non-empty, and the entries of
+        # the answers given (most answers have none).
         for entries in compress(self._by_true_field, self._true_field_values(values)):
             for index, check, rule in entries:
-                if check(values):
+                if check is None or check(values):
                     fired[index] = rule
-        for name, by_answer in self._by_answer:
-            for index, check, rule in by_answer.get(values[name], ()):
-                if check(values):
+        for entries in filter(None, map(dict.get, self._by_answer, self._answers(values))):
+            for index, check, rule in entries:
+                if check is None or check(values):
                     fired[index] = rule
         for name, by_member in self._by_member:
             for member in values[name]:
                 for index, check, rule in by_member.get(member, ()):
-                    if check(values):
+                    if check is None or check(values):
                         fired[index] = rule
         return fired
 
@@ -198,8 +256,9 @@ class CompiledRuleSet:
         """
         facts = prepare_facts(intake, self.vocabulary, self._text_codes)
         fired = self._fired(facts.values)
-        # In rule-set order, so findings that sort alike keep the order of their rules.
-        findings = [fired[index].finding(facts, on) for index in sorted(fired)]
+        findings = [fired[number].finding(facts, on) for number in sorted(fired)]
+        if len(findings) > 1 and not self._tied.isdisjoint(fired):
+            findings.sort(key=finding_order)
         return decision_json(
             findings,
             rule_set_version=self.version,
@@ -225,7 +284,7 @@ class CompiledRuleSet:
         return FiredCodes(OUTCOME_OF_ACTION[ACTIONS[severest]], codes)
 
 
-_Entry = tuple[int, Callable[[dict], bool], CompiledRule]
+_Entry = tuple[int, Callable[[dict], bool] | None, CompiledRule]
 
 
 def _guard_order(guard: tuple[str, str, frozenset | None]) -> tuple:

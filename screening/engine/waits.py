@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 
 WAIT_UNITS = ("days", "months")
 # The screening days a decision can be computed for: waits are counted back and on from them.
 EARLIEST_DAY, LATEST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 DAYS_PER_MONTH_FRACTION = 30.44
+# The waits of a screening day repeat across screenings (the same waits and answers): the calendar
+# arithmetic of each is done once. A wait depends on its arguments alone.
+WAITS_CACHED = 4096
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -54,6 +58,7 @@ def days_left(on: datetime.date, ends: datetime.date) -> int:
     return max(1, (ends - on).days)
 
 
+@functools.lru_cache(WAITS_CACHED)
 def wait_from_months_ago(on: datetime.date, months: float, length: int, unit: str) -> int:
     """Days to wait, for a wait of ``length`` ``unit`` counted from an event ``months`` ago.
 
@@ -69,11 +74,13 @@ def wait_from_months_ago(on: datetime.date, months: float, length: int, unit: st
     return days_left(on, ends)
 
 
+@functools.lru_cache(WAITS_CACHED)
 def wait_from_days_ago(on: datetime.date, days: int, length: int, unit: str) -> int:
     """Days to wait, for a wait of ``length`` ``unit`` counted from an event ``days`` ago."""
     return days_left(on, add_wait(on - datetime.timedelta(days=days), length, unit))
 
 
+@functools.lru_cache(WAITS_CACHED)
 def wait_from_today(on: datetime.date, length: int, unit: str) -> int:
     """Days to wait, for a wait counted from the screening day."""
     if unit == "days":
