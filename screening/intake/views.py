@@ -45,10 +45,14 @@ def own_draft(request, token) -> Draft:
     return get_object_or_404(own_drafts(request), pk=token)
 
 
-def own_or_new_draft(request, token) -> Draft:
+def own_or_new_draft(request, token, *, with_invitation=False) -> Draft:
     """The practitioner's own draft, or a new one not saved yet when no draft has this token;
-    anyone else's is a 404."""
-    draft = own_drafts(request).filter(pk=token).first()
+    anyone else's is a 404. `with_invitation`: read the invitation it was started from (if any)
+    in the same query."""
+    drafts = own_drafts(request)
+    if with_invitation:
+        drafts = drafts.select_related("invitation")
+    draft = drafts.filter(pk=token).first()
     if draft is not None:
         return draft
     if Draft.objects.filter(pk=token).exists():
@@ -100,7 +104,7 @@ def client_answers(request) -> dict:
 def consultation(request, token):
     if request.method == "POST":
         return submit(request, token)
-    draft = own_or_new_draft(request, token)
+    draft = own_or_new_draft(request, token, with_invitation=True)
     if draft.screening_id is not None:
         return to_screening(draft)
     form = IntakeForm(initial=initial_from(draft.data))
@@ -117,10 +121,20 @@ def consultation(request, token):
 
 def review_of(request, draft: Draft, checked=()) -> dict | None:
     """For a draft started from a client's answers, what the review shows of them; else None."""
-    invitation = Invitation.objects.filter(draft=draft).first() if draft.pk else None
+    invitation = invitation_of(draft)
     if invitation is None:
         return None
     return client_review(invitation, clinic=request.clinic, checked=checked)
+
+
+def invitation_of(draft: Draft) -> Invitation | None:
+    """The client's answers a saved draft was started from, or None."""
+    if draft._state.adding:
+        return None
+    try:
+        return draft.invitation
+    except Invitation.DoesNotExist:
+        return None
 
 
 def submit(request, token):
