@@ -47,6 +47,7 @@ from .sections import (
     INFECTION_ROWS,
     PROCEDURE_ROWS,
     PRODUCT_ROWS,
+    REVIEW_TICKS,
     ROW_EDITORS,
     ROW_MISSING,
     SECTIONS,
@@ -57,7 +58,7 @@ MAX_VALUE_LENGTH = 5000
 MAX_VALUES = 20
 # The questions "None of these apply" answered, kept with the answers until the record is made.
 NONE_APPLIED = "none_applied"
-STORED_NAMES = (*FIELD_NAMES, NONE_APPLIED)
+STORED_NAMES = (*FIELD_NAMES, NONE_APPLIED, *REVIEW_TICKS)
 
 
 def raw_answers(post) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from screening.records.presentation import ACTION_DISPLAY, answer_text
 from screening.rules.services import NoPublishedRuleSet, decide
 
 from .invitations import sent_intake
-from .sections import SECTIONS
+from .sections import SECTIONS, checked_name
 
 REVIEW_SECTIONS = tuple((section.key, section.title) for section in SECTIONS)
 FREE_TEXT = {
@@ -42,10 +42,6 @@ def _section_of(field: str) -> str | None:
 
 
 SECTION_OF_FIELD = {field: _section_of(field) for field in INTAKE_FIELDS}
-
-
-def checked_name(key: str) -> str:
-    return f"checked_section_{key}"
 
 
 def unchecked_sections(post) -> list[str]:

@@ -150,6 +150,15 @@ SECTIONS = (
 FIELD_NAMES = tuple(name for section in SECTIONS for name in section.field_names)
 
 
+def checked_name(key: str) -> str:
+    """The name of a review's "Checked with the client" tick box for section `key`."""
+    return f"checked_section_{key}"
+
+
+#: The review's tick boxes, kept with the answers so that a reload keeps them too.
+REVIEW_TICKS = tuple(checked_name(section.key) for section in SECTIONS)
+
+
 def consultation_layout(none_answers: dict[str, dict[str, str]]) -> Layout:
     """Each section a fieldset (`section-<key>`), follow-ups wrapped with `data-show-when`.
 

@@ -114,7 +114,7 @@ def consultation(request, token):
         "form": form,
         "draft": draft,
         "sections": progress(draft.data),
-        "review": review_of(request, draft),
+        "review": review_of(request, draft, checked=set(draft.data)),  # ticks saved with it
     }
     return render(request, "intake/consultation.html", context)
 

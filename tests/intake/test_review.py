@@ -113,3 +113,20 @@ def test_answers_that_no_longer_pass_the_checks_are_all_to_check(
     client.post(invitation.draft.get_absolute_url(), {**answers(), "review": "1", **ALL_CHECKED})
     assert Screening.objects.exists()
     assert not ClientAnswers.objects.exists()  # every answer counts as the practitioner's
+
+
+def test_the_ticks_are_saved_with_the_answers_and_kept_on_reload(client, review):
+    ticked = {checked_name("client"): "on", checked_name("skin"): "on"}
+    saved = client.post(
+        reverse("intake:save", args=[review.token]),
+        {**CLIENT_SENT, "review": "1", **ticked},
+        headers={"accept": "application/json"},
+    )
+    assert saved.json()["saved_at"]
+
+    page = client.get(review.get_absolute_url()).content.decode()
+
+    assert f'name="{checked_name("client")}" id="{checked_name("client")}" checked' in page
+    assert f'name="{checked_name("skin")}" id="{checked_name("skin")}" checked' in page
+    assert f'name="{checked_name("health")}" id="{checked_name("health")}">' in page
+    assert 'value="Mary Seacole"' in page
