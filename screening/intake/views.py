@@ -34,6 +34,9 @@ from .models import Draft, Invitation
 from .review import client_review, unchecked_sections
 from .services import discard_draft, screen_draft
 
+# The session's note of a new consultation started for a returning client: its token and answers.
+RETURNING_CLIENT = "returning_client"
+
 
 def own_drafts(request):
     """The signed-in practitioner's own drafts in their clinic."""
@@ -57,7 +60,8 @@ def own_or_new_draft(request, token, *, with_invitation=False) -> Draft:
         return draft
     if Draft.objects.filter(pk=token).exists():
         raise Http404("No such consultation.")
-    return Draft(token=token, clinic=request.clinic, practitioner=request.user)
+    data = returning_client(request, token)
+    return Draft(token=token, clinic=request.clinic, practitioner=request.user, data=data)
 
 
 def typed(answers: dict) -> bool:
@@ -77,12 +81,21 @@ def to_screening(draft: Draft):
 @require_http_methods(["GET", "POST"])
 def new_consultation(request):
     """A new consultation's address (nothing is saved before its first answer); posted with a
-    returning client, the draft filled with their name and date of birth."""
+    returning client, the form filled with their name and date of birth."""
+    token = uuid.uuid4()
     if request.method == "POST" and request.POST.get("client"):
-        data = client_answers(request)
-        draft = Draft.objects.create(clinic=request.clinic, practitioner=request.user, data=data)
-        return redirect(draft)
-    return redirect("intake:consultation", uuid.uuid4())
+        # In the session, not a draft, until the first answer is saved.
+        request.session[RETURNING_CLIENT] = {
+            "token": str(token),
+            "answers": client_answers(request),
+        }
+    return redirect("intake:consultation", token)
+
+
+def returning_client(request, token) -> dict:
+    """The returning client's details a new consultation was started with (else none)."""
+    started = request.session.get(RETURNING_CLIENT, {})
+    return started["answers"] if started.get("token") == str(token) else {}
 
 
 def client_answers(request) -> dict:
