@@ -42,6 +42,12 @@ urlpatterns = [
         name="cds_precaution",
     ),
     path("integrations/keys/<int:pk>/revoke/", api_views.api_key_revoke, name="api_key_revoke"),
+    path("integrations/cds-clients/", api_views.cds_clients, name="cds_clients"),
+    path(
+        "integrations/cds-clients/<int:pk>/remove/",
+        api_views.cds_client_remove,
+        name="cds_client_remove",
+    ),
     # The client's pages, opened from an invitation link without signing in.
     path("i/thanks/", client_views.thanks, name="invitation_thanks"),
     path("i/<str:token>/", client_views.open_invitation, name="invitation_open"),

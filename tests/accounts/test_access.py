@@ -92,6 +92,7 @@ ROUTES = {
     "records:questionnaire_fhir": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
     # API keys of the clinic (the API itself: tests/api/test_access.py, by key scope).
     "api_keys": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
+    "cds_clients": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
     # CDS Hooks discovery and a card's source link are public (no client data).
     "cds_discovery": {visitor: OK for visitor in [ANON, SUPERUSER, *ROLES]},
     "cds_precaution": {visitor: OK for visitor in [ANON, SUPERUSER, *ROLES]},
