@@ -40,12 +40,22 @@ def screen_draft(
     """The screening of the draft `token` of `drafts` (the caller's own), recorded once.
 
     The record is written and the draft closed with `answers` (the form as posted) by one
-    conditional UPDATE, in one transaction. When that UPDATE finds the draft screened meanwhile
+    conditional UPDATE, in one transaction, before the audit event: the event holds the
+    clinic's audit chain until the commit, so the less done after it the less the clinic's other
+    screenings wait. When that UPDATE finds the draft screened meanwhile
     (a double submit), the transaction is rolled back and the first screening returned. Raises
     Draft.DoesNotExist for a draft not in `drafts`, and what record_screening raises (then nothing
     is written). `reviewed`: the draft was started from a client's answers, which are then kept
     beside the record (who gave each answer).
     """
+    closed = []
+
+    def close_draft(screening):
+        unscreened = drafts.filter(pk=token, screening__isnull=True)
+        closed.append(
+            unscreened.update(data=answers, screening=screening, updated_at=timezone.now())
+        )
+
     with transaction.atomic():
         screening = record_screening(
             clinic=clinic,
@@ -55,9 +65,9 @@ def screen_draft(
             # Only a review's page says it is one: a consultation's submit stays in its budget.
             client_answers=sent_answers_of(drafts, token) if reviewed else None,
             none_applied=none_applied,
+            before_audit=close_draft,
         )
-        unscreened = drafts.filter(pk=token, screening__isnull=True)
-        if unscreened.update(data=answers, screening=screening, updated_at=timezone.now()):
+        if closed[0]:
             return screening
         transaction.set_rollback(True)  # screened already, or not the caller's: keep nothing
     return drafts.select_related("screening").get(pk=token).screening
@@ -68,8 +78,11 @@ def discard_draft(draft, *, user=None, remote_addr=None) -> None:
     """Delete an unfinished consultation and audit it (`user` None: removed by the clean-up).
 
     Client answers sent before the visit that it was started from go back to "Ready for review".
+    The audit event comes last, as in every transaction that writes a draft (screen_draft): the
+    clinic's audit chain is then always locked after the draft, never before.
     """
     Invitation.objects.filter(draft=draft).update(draft=None, reviewed_at=None)
+    Draft.objects.filter(pk=draft.pk).delete()  # the instance keeps its pk for the event
     audit.log_event(
         AuditAction.DRAFT_DISCARDED,
         user=user,
@@ -77,7 +90,6 @@ def discard_draft(draft, *, user=None, remote_addr=None) -> None:
         obj=draft,
         remote_addr=remote_addr,
     )
-    draft.delete()
 
 
 def remove_stale_drafts(*, days: int, now=None) -> int:

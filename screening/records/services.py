@@ -37,15 +37,25 @@ class CannotScreen(Exception):
 
 @transaction.atomic(savepoint=False)
 def record_screening(
-    *, clinic, practitioner, intake: dict, remote_addr=None, client_answers=None, none_applied=()
+    *,
+    clinic,
+    practitioner,
+    intake: dict,
+    remote_addr=None,
+    client_answers=None,
+    none_applied=(),
+    before_audit=None,
 ) -> Screening:
     """Screen a client and keep the record, with its audit event, in the caller's transaction.
 
     ``remote_addr`` is the practitioner's address, for the audit trail. ``client_answers``: the
     intake the client sent before the visit and when, ``(intake, sent_at)``, kept beside the
     record when it was reviewed from them. ``none_applied``: the sections answered with "None of
-    these apply" (see Screening.none_applied). Raises CannotScreen when no rule set is published,
-    engine.IntakeInvalid on bad answers; nothing is saved then.
+    these apply" (see Screening.none_applied). ``before_audit(screening)``: the caller's own
+    writes with the record, done before the audit event, which holds the clinic's audit chain
+    until the transaction ends (so the writes do not make the clinic's other screenings wait).
+    Raises CannotScreen when no rule set is published, engine.IntakeInvalid on bad answers;
+    nothing is saved then.
     """
     screened_on = timezone.localdate()
     try:
@@ -66,6 +76,8 @@ def record_screening(
         ClientAnswers.objects.create(
             clinic=clinic, screening=screening, intake=client_intake, sent_at=sent_at
         )
+    if before_audit is not None:
+        before_audit(screening)
     audit.log_event(
         "created", user=practitioner, clinic=clinic, obj=screening, remote_addr=remote_addr
     )
