@@ -98,6 +98,8 @@ def unstorable(value: object, *, max_depth: int = MAX_JSON_DEPTH):
     The walk is iterative, so a deep value cannot exhaust the stack; a list or object nested
     deeper than ``max_depth`` is one problem and is not walked further.
     """
+    if _surely_storable(value, max_depth):
+        return  # the common case, found without naming every path on the way
     stack = [(value, 0, "")]
     while stack:
         item, depth, path = stack.pop()
@@ -122,6 +124,39 @@ def unstorable(value: object, *, max_depth: int = MAX_JSON_DEPTH):
                     child_path = f"{path}[{key}]"
                 children.append((child, depth + 1, child_path))
             stack.extend(reversed(children))
+
+
+def _surely_storable(value: object, max_depth: int) -> bool:
+    """True when ``unstorable`` would find nothing (False: walk it to find out).
+
+    Gathers every string and key and searches them at once, naming no path on the way.
+    """
+    texts: list = []
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, _CONTAINERS):
+            if isinstance(item, str):
+                texts.append(item)
+            continue
+        if depth >= max_depth:
+            return False
+        if isinstance(item, dict):
+            texts.extend(item)  # the keys; one that is not text ends in the full walk below
+            item = item.values()
+        for child in item:
+            if isinstance(child, str):
+                texts.append(child)
+            elif isinstance(child, _CONTAINERS):
+                stack.append((child, depth + 1))
+    try:
+        joined = "\n".join(texts)
+    except TypeError:
+        return False
+    return _UNSTORABLE.search(joined) is None
+
+
+_CONTAINERS = (dict, list)
 
 
 def shown_name(text: str, limit: int = 40) -> str:

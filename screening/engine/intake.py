@@ -52,14 +52,15 @@ def validate_intake(data: object) -> dict:
         # Refused first: nothing that cannot be stored or printed reaches the other checks.
         raise IntakeInvalid(errors)
     intake: dict = {}
-    for name in data:
-        if name not in INTAKE_FIELDS and name != "client":
-            errors.append(_unknown(shown_name(str(name)), name, INTAKE_FIELDS))
+    if not _KNOWN_NAMES.issuperset(data):
+        for name in data:
+            if name not in INTAKE_FIELDS and name != "client":
+                errors.append(_unknown(shown_name(str(name)), name, INTAKE_FIELDS))
     if "client" in data:
         intake["client"] = _client(data["client"], errors)
-    for name, spec in INTAKE_FIELDS.items():
+    for name, spec, check in _FIELD_CHECKS:
         if name in data:
-            intake[name] = _value(spec, name, data[name], errors)
+            intake[name] = check(spec, name, data[name], errors)
         else:
             errors.append(_missing(name))
     if not errors:
@@ -137,6 +138,12 @@ def _enum_list(spec, path, value, errors):
         return value
     if spec.non_empty and not value:
         errors.append(FieldError(path, f"{path} must list at least one of {quoted(spec.values)}."))
+    try:
+        every_item_a_value = spec.value_set.issuperset(value)
+    except TypeError:  # an item that is a list or an object: named below
+        every_item_a_value = False
+    if every_item_a_value:
+        return list(dict.fromkeys(value))
     for index, item in enumerate(value):
         _enum(spec, f"{path}[{index}]", item, errors)
     return list(dict.fromkeys(item for item in value if isinstance(item, str)))
@@ -171,7 +178,7 @@ def _object_list(spec, path, value, errors):
 
 
 def _object(spec, path, value, errors):
-    entered = [item for item in spec.items if not item.derived]
+    entered = spec.entered_items
     names = [item.name for item in entered]
     if not isinstance(value, dict):
         message = f"{path} must be an object with {quoted(names)}; got {shown(value)}."
@@ -204,6 +211,9 @@ _CHECKS = {
     "text_list": _text_list,
     "object_list": _object_list,
 }
+# Each field of the intake with its check, in the order of INTAKE.md (and of the errors).
+_FIELD_CHECKS = tuple((name, spec, _CHECKS[spec.type]) for name, spec in INTAKE_FIELDS.items())
+_KNOWN_NAMES = frozenset([*INTAKE_FIELDS, "client"])
 
 
 def _check_diabetes_answers(intake: dict, errors: list[FieldError]) -> None:

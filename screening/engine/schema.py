@@ -6,6 +6,7 @@ Field types are those of the condition language: ``bool``, ``nullable_bool``, ``
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -29,9 +30,18 @@ class FieldSpec:
     derived: bool = False
     from_vocabulary: bool = False
 
-    @property
+    @functools.cached_property
     def values(self) -> tuple[str, ...]:
         return tuple(value for value, _ in self.choices)
+
+    @functools.cached_property
+    def value_set(self) -> frozenset[str]:
+        return frozenset(self.values)
+
+    @functools.cached_property
+    def entered_items(self) -> tuple[FieldSpec, ...]:
+        """The item fields a person answers (not the derived ones)."""
+        return tuple(item for item in self.items if not item.derived)
 
     def item(self, name: str) -> FieldSpec | None:
         return next((item for item in self.items if item.name == name), None)
