@@ -42,7 +42,7 @@ def test_it_edits_a_condition_in_rows_and_publishes(admin_page):
     row.get_by_label("Field").select_option(label="Treatment areas")
     expect(row.get_by_label("Operator")).to_have_value("contains")
     row.get_by_label("Value").select_option("face")
-    page.get_by_label("Message", exact=True).fill(PAYLOAD)
+    page.get_by_role("textbox", name="Message", exact=True).fill(PAYLOAD)
     page.get_by_role("button", name="Save the rule").click()
 
     expect(page.get_by_text("Rule TATTOO_PMU_IN_AREA saved.")).to_be_visible()

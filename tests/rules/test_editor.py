@@ -139,7 +139,7 @@ def test_it_shows_each_problem_beside_its_field(admin_client, changes, field, ph
 
     assert response.status_code == 400
     page = response.content.decode()
-    marker = f'data-field-error="{field}"'
+    marker = f'id="error_1_id_{field}"'  # crispy's error beside the field
     assert marker in page
     assert phrase.lower() in page.lower()
     rule.refresh_from_db()
