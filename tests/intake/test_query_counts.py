@@ -11,7 +11,7 @@ from django.utils import timezone
 from screening.records.models import Screening
 from screening.rules import models as rules_models
 from screening.rules.seed import seed_published_v1
-from screening.rules.services import compiled_rule_set, published_rule_set
+from screening.rules.services import compiled_rule_set, published_rule_set, rules_in_use
 from tests.conftest import audit_event_statements
 from tests.intake.factories import answers, make_draft
 from tests.records.factories import make_client
@@ -22,10 +22,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def consultation(client, clinic, practitioner):
     """A signed-in practitioner's draft, its page visited once (the session is fresh), with
-    the published rules compiled."""
+    the published rules read and compiled."""
     if not rules_models.RuleSet.objects.exists():  # a transactional test flushed the seed
         seed_published_v1(rules_models, published_at=timezone.now())
-    compiled_rule_set(published_rule_set())  # compiled once per process, as a server has it
+    # Read and compiled once per process, as a server has them.
+    rules_in_use(clinic)
+    compiled_rule_set(published_rule_set())
     client.force_login(practitioner)
     draft = make_draft(clinic, practitioner)
     client.get(reverse("intake:consultation", args=[draft.token]))
