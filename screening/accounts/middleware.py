@@ -45,15 +45,16 @@ class SessionLifetimeMiddleware:
 
 
 class NoStoreMiddleware:
-    """Signed-in pages may show client data: no browser or proxy may keep a copy."""
+    """No browser or proxy may keep a copy of anything the app answers: signed-in pages, the
+    client's own form and API answers (signed in by a key, not a session) may all hold client
+    data. Static files are served above this, by WhiteNoise, and stay cacheable."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.user.is_authenticated:
-            add_never_cache_headers(response)
+        add_never_cache_headers(response)
         return response
 
 

@@ -167,3 +167,11 @@ def test_one_record_shows_the_outcome_in_force_and_its_corrections(client, clini
         "outcome_in_force"
     ] == ("postpone")
     assert_problem(call(client, "get", "/api/v1/screenings/999999", key), 404)
+
+
+@pytest.mark.django_db
+def test_no_browser_or_proxy_keeps_a_copy_of_a_record(client, key):
+    created = create(client, key, with_client())
+    listed = call(client, "get", "/api/v1/screenings", key)
+    for response in (created, listed):
+        assert "no-store" in response["Cache-Control"]

@@ -76,6 +76,9 @@ def test_the_command_prints_a_link_that_opens_without_signing_in(link, phone, cl
     assert response.status_code == 200
     assert clinic.name in response.content.decode()
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+    assert (
+        "no-store" in response["Cache-Control"]
+    )  # the client's answers stay off the phone's cache
 
 
 def test_the_link_works_until_the_client_submits_and_never_again(link, phone, clinic):
