@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from screening import engine
 from screening.rules.models import ImpactRun, RuleSet
-from screening.rules.services import ScreeningRules, rules_of
+from screening.rules.services import ScreeningRules, published_layer, rules_of, screening_rules
 from screening.rules.transfer import signature
 
 from .models import Screening
@@ -47,7 +47,8 @@ class AnswersText(Func):
 
 
 def start_run(*, rule_set: RuleSet, user, clinic) -> ImpactRun:
-    """A run of a floor draft over every clinic's screenings, or of a layer over its clinic's."""
+    """A run of a floor draft over every clinic's screenings (each with its clinic's layer in
+    use), or of a layer over its clinic's."""
     return ImpactRun.objects.create(
         rule_set=rule_set,
         started_by=user,
@@ -95,12 +96,41 @@ class Evaluator:
         return outcome
 
 
-def evaluate_rows(evaluator: Evaluator, rows, run: ImpactRun) -> None:
+class ClinicEvaluators:
+    """The Evaluator of each clinic's screenings, made when its first one comes.
+
+    A layer's run judges its clinic's screenings with the floor in use and the layer. A floor
+    draft's run judges each clinic's screenings as that clinic decides: with its layer in use
+    over the draft (else a clinic's stricter rules would show as changes the draft makes).
+    """
+
+    def __init__(self, rule_set: RuleSet):
+        self.rule_set = rule_set
+        self.by_clinic: dict[int, Evaluator] = {}
+
+    def __call__(self, text: str, clinic_id: int) -> str | None:
+        evaluator = self.by_clinic.get(clinic_id)
+        if evaluator is None:
+            evaluator = self.by_clinic[clinic_id] = Evaluator(self._rules(clinic_id))
+        return evaluator(text)
+
+    def _rules(self, clinic_id: int) -> ScreeningRules:
+        layer = None if self.rule_set.is_layer else published_layer(clinic_id)
+        if layer is None:
+            return rules_of(self.rule_set)
+        try:
+            return screening_rules(self.rule_set, layer)
+        except (engine.RuleSetInvalid, engine.VocabularyInvalid):
+            # The layer no longer fits the draft: the layer's re-check after a publish lists it.
+            return rules_of(self.rule_set)
+
+
+def evaluate_rows(evaluator: ClinicEvaluators, rows, run: ImpactRun) -> None:
     """Count the outcome changes of `rows` (id, intake text, outcome, clinic_id) into `run`."""
     changes = run.changes
     own = []
     for pk, text, before, clinic_id in rows:
-        after = evaluator(text)
+        after = evaluator(text, clinic_id)
         run.done += 1
         run.last_id = pk
         if after is None:
@@ -144,7 +174,7 @@ def advance(run_id: int, *, seconds: float | None = None) -> ImpactRun:
         run = ImpactRun.objects.select_for_update().get(pk=run_id)
         if run.finished:
             return run
-        evaluator = Evaluator(rules_of(run.rule_set))
+        evaluator = ClinicEvaluators(run.rule_set)
         while True:  # at least one chunk per call
             chunk = list(_rows(run.rule_set, run.last_id)[:CHUNK_SIZE])
             evaluate_rows(evaluator, chunk, run)
@@ -160,7 +190,7 @@ def advance(run_id: int, *, seconds: float | None = None) -> ImpactRun:
 
 def run_to_end(run: ImpactRun) -> ImpactRun:
     """The whole run in one go, streaming rows (the command line and the benchmark)."""
-    evaluator = Evaluator(rules_of(run.rule_set))
+    evaluator = ClinicEvaluators(run.rule_set)
     rows = _rows(run.rule_set, run.last_id).iterator(chunk_size=CHUNK_SIZE)
     evaluate_rows(evaluator, rows, run)
     run.finished_at = timezone.now()

@@ -9,11 +9,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from screening.accounts.models import Role
+from screening.records import impact
+from screening.records.models import Screening, decided_fields
 from screening.rules import editing, layers, versions
 from screening.rules.models import Rule, Scenario
 from screening.rules.services import decide, published_rule_set
 from tests.api.support import call, intake, new_key
 from tests.conftest import make_member
+from tests.records.factories import make_client
 from tests.rules.support import rule_post
 
 ON = datetime.date(2026, 6, 1)
@@ -199,7 +202,8 @@ def test_a_stricter_layer_changes_its_clinics_decisions_and_no_other_clinics(
         ]
 
 
-def test_a_layer_rule_of_its_own_can_raise_the_outcome(db, clinic, other_clinic):
+def publish_filler_referral(clinic):
+    """A layer with a rule of its own: refer a client with filler in the area recently."""
     draft = versions.start_draft(clinic)
     editing.save_rule(
         draft=draft,
@@ -215,6 +219,32 @@ def test_a_layer_rule_of_its_own_can_raise_the_outcome(db, clinic, other_clinic)
         revision=None,
     )
     versions.publish_draft(user=None, note="Refer after filler", clinic=clinic)
+
+
+def test_a_floor_drafts_impact_preview_judges_each_clinic_with_its_layer(
+    db, clinic, other_clinic, practitioner
+):
+    publish_filler_referral(clinic)
+    for where in (clinic, other_clinic):
+        decision, version = decide(WITH_FILLER, on=ON, clinic=where)
+        Screening.objects.create(
+            clinic=where,
+            client=make_client(where),
+            practitioner=practitioner,
+            screened_on=ON,
+            intake=WITH_FILLER,
+            **decided_fields(decision, version),
+        )
+    assert sorted(Screening.objects.values_list("outcome", flat=True)) == ["postpone", "refer"]
+
+    unchanged_floor = versions.start_draft()
+    run = impact.run_to_end(impact.start_run(rule_set=unchanged_floor, user=None, clinic=None))
+
+    assert run.done == 2 and run.changes == {}  # the clinic's layer still refers its client
+
+
+def test_a_layer_rule_of_its_own_can_raise_the_outcome(db, clinic, other_clinic):
+    publish_filler_referral(clinic)
 
     own, _ = decide(WITH_FILLER, on=ON, clinic=clinic)
     assert own["outcome"] == "refer"
