@@ -5,6 +5,7 @@ from __future__ import annotations
 from screening import engine
 
 from .models import RuleSet
+from .services import condition_as_decided, floor_waits
 from .versions import needs_review
 
 LAYER_NAMESPACE = "clinic_rules"  # the rules pages under /rules/clinic/ edit the clinic's layer
@@ -20,10 +21,12 @@ def describe(condition, class_labels) -> str:
 def rule_rows(rule_set: RuleSet, classes_from: RuleSet | None = None) -> list[dict]:
     """Each rule in words; a layer's rules name the classes of `classes_from`, its floor."""
     labels = dict((classes_from or rule_set).medication_classes.values_list("code", "label"))
+    waits = floor_waits(rule_set)
     return [
         {
             "rule": rule,
-            "description": describe(rule.condition, labels),
+            # A stricter copy's window as it decides: widened to its longer wait.
+            "description": describe(condition_as_decided(rule, waits.get(rule.overrides)), labels),
             "needs_review": needs_review(rule),
         }
         for rule in rule_set.rules.all()

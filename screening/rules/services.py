@@ -78,6 +78,7 @@ def floor_under(rule_set: RuleSet) -> RuleSet:
 
 
 def rule_specs(rule_set: RuleSet) -> list[engine.RuleSpec]:
+    waits = floor_waits(rule_set)
     return [
         engine.RuleSpec.from_dict(
             {
@@ -91,11 +92,46 @@ def rule_specs(rule_set: RuleSet) -> list[engine.RuleSpec]:
                 "wait_from": rule.wait_from or None,
                 "source": rule.source,
                 "source_section": rule.source_section,
-                "condition": rule.condition,
+                "condition": condition_as_decided(rule, waits.get(rule.overrides)),
             }
         )
         for rule in rule_set.rules.all()
     ]
+
+
+def floor_waits(rule_set: RuleSet) -> dict:
+    """For a layer, the wait of each floor rule in use, by key (a stricter copy names its own)."""
+    if not rule_set.is_layer:
+        return {}
+    return dict(floor_under(rule_set).rules.exclude(wait_days=None).values_list("key", "wait_days"))
+
+
+def condition_as_decided(rule, floor_wait: int | None) -> dict:
+    """A stricter copy's condition, its window widened to its longer wait.
+
+    A floor rule with a wait fires only within it (filler: `days_ago < 180`, wait 180 days). A
+    clinic's copy keeps the floor's condition but waits longer (365 days): it must then fire until
+    its own wait is over too, or a client at day 200 would proceed against the clinic's rule.
+    """
+    if floor_wait is None or not rule.wait_days or rule.wait_days <= floor_wait:
+        return rule.condition
+    field = rule.wait_from.rpartition(".")[2]
+
+    def widened(node):
+        if isinstance(node, list):
+            return [widened(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        window = (
+            node.get("field") == field
+            and node.get("op") in ("lt", "lte")
+            and node.get("value") == floor_wait
+        )
+        if window:
+            return {**node, "value": rule.wait_days}
+        return {key: widened(value) for key, value in node.items()}
+
+    return widened(rule.condition)
 
 
 def vocabulary(rule_set: RuleSet, layer: RuleSet | None = None) -> engine.MedicationVocabulary:

@@ -202,6 +202,31 @@ def test_a_stricter_layer_changes_its_clinics_decisions_and_no_other_clinics(
         ]
 
 
+def test_a_longer_wait_holds_until_it_is_over_not_only_within_the_floors(db, clinic, other_clinic):
+    publish_layer(clinic, floor_rule(), wait_days=365)
+    day_200 = intake(recent_procedures=[{**FILLER, "days_ago": 200}])  # past the floor's 180
+
+    own, _ = decide(day_200, on=ON, clinic=clinic)
+    other, _ = decide(day_200, on=ON, clinic=other_clinic)
+
+    assert own["outcome"] == "postpone"
+    assert [(f["rule"], f["layer"], f.get("rescreen_after_days")) for f in own["findings"]] == [
+        ("RECENT_PROCEDURE", "clinic", 165)
+    ]
+    assert other["outcome"] == "proceed" and other["findings"] == []
+    day_400 = intake(recent_procedures=[{**FILLER, "days_ago": 400}])
+    assert decide(day_400, on=ON, clinic=clinic)[0]["outcome"] == "proceed"
+
+
+def test_the_layers_page_shows_the_window_its_longer_wait_decides_with(db, layer_admin, clinic):
+    layer = publish_layer(clinic, floor_rule(), wait_days=365)
+
+    page = layer_admin.get(reverse("clinic_rules:version", args=[layer.version])).content.decode()
+
+    own_rules = page[: page.index("Every clinic's screenings use these")]
+    assert "is less than 365" in own_rules and "is less than 180" not in own_rules
+
+
 def publish_filler_referral(clinic):
     """A layer with a rule of its own: refer a client with filler in the area recently."""
     draft = versions.start_draft(clinic)
