@@ -107,22 +107,24 @@ class ClinicEvaluators:
     def __init__(self, rule_set: RuleSet):
         self.rule_set = rule_set
         self.by_clinic: dict[int, Evaluator] = {}
+        self.alone: Evaluator | None = None  # shared by the clinics without a layer to add
 
     def __call__(self, text: str, clinic_id: int) -> str | None:
         evaluator = self.by_clinic.get(clinic_id)
         if evaluator is None:
-            evaluator = self.by_clinic[clinic_id] = Evaluator(self._rules(clinic_id))
+            evaluator = self.by_clinic[clinic_id] = self._evaluator(clinic_id)
         return evaluator(text)
 
-    def _rules(self, clinic_id: int) -> ScreeningRules:
+    def _evaluator(self, clinic_id: int) -> Evaluator:
         layer = None if self.rule_set.is_layer else published_layer(clinic_id)
-        if layer is None:
-            return rules_of(self.rule_set)
-        try:
-            return screening_rules(self.rule_set, layer)
-        except (engine.RuleSetInvalid, engine.VocabularyInvalid):
-            # The layer no longer fits the draft: the layer's re-check after a publish lists it.
-            return rules_of(self.rule_set)
+        if layer is not None:
+            try:
+                return Evaluator(screening_rules(self.rule_set, layer))
+            except (engine.RuleSetInvalid, engine.VocabularyInvalid):
+                pass  # the layer no longer fits the draft: its re-check after a publish says so
+        if self.alone is None:
+            self.alone = Evaluator(rules_of(self.rule_set))
+        return self.alone
 
 
 def evaluate_rows(evaluator: ClinicEvaluators, rows, run: ImpactRun) -> None:
