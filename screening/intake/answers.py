@@ -7,7 +7,7 @@ from screening.engine import INTAKE_FIELDS, field_label
 
 from .forms import ASKED_FOR
 from .questions import NO, YES
-from .sections import ROW_EDITORS
+from .sections import MOST_ROWS, ROW_EDITORS
 
 
 def answers_from_intake(intake: dict) -> dict[str, list[str]]:
@@ -70,9 +70,9 @@ def _lists_from(intake: dict) -> dict[str, list[str]]:
 
 
 def too_long_lists(intake: dict) -> list[str]:
-    """The lists of `intake` with more items than the form has rows for (they cannot be shown)."""
+    """The lists of `intake` with more items than the form can grow rows for."""
     return [
-        f"{field_label(rows.name)}: {len(intake[rows.name])} listed, the form holds {rows.count}"
+        f"{field_label(rows.name)}: {len(intake[rows.name])} listed, the form holds {MOST_ROWS}"
         for rows in ROW_EDITORS
-        if len(intake[rows.name]) > rows.count
+        if len(intake[rows.name]) > MOST_ROWS
     ]

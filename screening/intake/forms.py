@@ -25,7 +25,7 @@ from screening.engine import (
     text_problem,
     validate_intake,
 )
-from screening.forms import CleanTextForm, share_fields
+from screening.forms import CleanTextForm, check_storable_text, share_fields
 
 from .questions import (
     FITZPATRICK,
@@ -43,8 +43,10 @@ from .questions import (
 )
 from .rendering import render_questions_once
 from .sections import (
+    ALL_ROW_NAMES,
     FIELD_NAMES,
     INFECTION_ROWS,
+    MOST_ROWS,
     PROCEDURE_ROWS,
     PRODUCT_ROWS,
     REVIEW_TICKS,
@@ -52,13 +54,16 @@ from .sections import (
     ROW_MISSING,
     SECTIONS,
     consultation_layout,
+    field_names,
+    row_counts,
+    sections_with_rows,
 )
 
 MAX_VALUE_LENGTH = 5000
 MAX_VALUES = 20
 # The questions "None of these apply" answered, kept with the answers until the record is made.
 NONE_APPLIED = "none_applied"
-STORED_NAMES = (*FIELD_NAMES, NONE_APPLIED, *REVIEW_TICKS)
+STORED_NAMES = (*dict.fromkeys((*FIELD_NAMES, *ALL_ROW_NAMES)), NONE_APPLIED, *REVIEW_TICKS)
 
 
 def raw_answers(post) -> dict[str, list[str]]:
@@ -165,7 +170,7 @@ def _row_fields(rows: Rows) -> dict[str, forms.Field]:
 
 def _row_field(rows: Rows, column: str, name: str) -> forms.Field:
     if column == "type":
-        label = "Type of infection" if rows is INFECTION_ROWS else "Procedure"
+        label = "Type of infection" if rows.name == INFECTION_ROWS.name else "Procedure"
         choices = choices_of(rows.name, "type")
         return one_of(rows.name, label, choices=choices, select=True, required=False, name=name)
     if column == "in_treatment_area":
@@ -396,7 +401,20 @@ class IntakeForm(CleanTextForm):
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.helper = consultation_helper()
+        counts = row_counts(self.data if self.is_bound else self.initial)
+        self.sections = sections_with_rows(counts)
+        self.rows = {rows.name: rows for rows in _row_editors(self.sections)}
+        for usual, count in zip(ROW_EDITORS, counts, strict=True):
+            for row in range(usual.count + 1, count + 1):
+                for column in usual.columns:
+                    field = _extra_row_field(type(self), usual, row, column)
+                    self.fields[usual.field(row, column)] = field
+        self.helper = consultation_helper(counts)
+
+    @staticmethod
+    def asked(field: forms.Field) -> forms.Field:
+        """A question as this form asks it (see `ClientIntakeForm`)."""
+        return field
 
     # Checks across questions. Each records an error on the question to change.
 
@@ -420,7 +438,7 @@ class IntakeForm(CleanTextForm):
             (PRODUCT_ROWS, "uses_topical_products"),
             (PROCEDURE_ROWS, "had_recent_procedures"),
         ):
-            self._check_rows(rows, gate)
+            self._check_rows(self.rows[rows.name], gate)
         self._check_list("has_other_skin_conditions", "other_skin_conditions", "ticked")
         self._check_list("has_autoimmune_conditions", "autoimmune_conditions", "ticked")
         self._check_list("takes_medications", "medications", "listed")
@@ -526,7 +544,7 @@ class IntakeForm(CleanTextForm):
             "client_age_years": age_on(self.today, born),
             **{name: c[name] for name in ("treatment_areas", "treatment_goal", "fitzpatrick_type")},
             "history_of_pih": c["history_of_pih"],
-            "active_infections": self._items(INFECTION_ROWS),
+            "active_infections": self._items(self.rows[INFECTION_ROWS.name]),
             **self._answers("unwell_or_fever_today", "skin_cancer_history"),
             "vitiligo": vitiligo,
             **self._answers("vitiligo_family_history", "diabetes"),
@@ -536,10 +554,10 @@ class IntakeForm(CleanTextForm):
             **self._answers("immunodeficiency_or_transplant", "breastfeeding"),
             "medications": c["medications"] if c["takes_medications"] else [],
             "isotretinoin_last_dose_months_ago": self._isotretinoin(),
-            "topical_products": self._items(PRODUCT_ROWS),
+            "topical_products": self._items(self.rows[PRODUCT_ROWS.name]),
             "allergies": c["allergies"] if c["has_allergies"] else [],
             "allergy_details": c["allergy_details"].strip() if c["has_allergies"] else "",
-            "recent_procedures": self._items(PROCEDURE_ROWS),
+            "recent_procedures": self._items(self.rows[PROCEDURE_ROWS.name]),
         }
         return {"client": intake["client"], **{name: intake[name] for name in INTAKE_FIELDS}}
 
@@ -575,7 +593,7 @@ class IntakeForm(CleanTextForm):
             if self._raw(name) == NONE_VALUE[name]
         }
         sections = []
-        for section in SECTIONS:
+        for section in self.sections:
             questions = NONE_ANSWERS.get(section.key, {})
             fields = [ASKED_FOR.get(name, name) for name in questions if name in marked]
             if fields:
@@ -592,13 +610,13 @@ class IntakeForm(CleanTextForm):
                 "short": section.short,
                 "complete": not any(name in self.errors for name in section.field_names),
             }
-            for number, section in enumerate(SECTIONS, 1)
+            for number, section in enumerate(self.sections, 1)
         ]
 
     def error_summary(self) -> list[dict]:
         """Every error in the order of the questions, with the id of the input to jump to."""
         summary = [{"anchor": "consultation-form", "message": e} for e in self.non_field_errors()]
-        for name in FIELD_NAMES:
+        for name in field_names(self.sections):
             bound = self[name]
             # A group of radios or checkboxes is reached through its first input.
             anchor = f"{bound.auto_id}_0" if bound.field.widget.use_fieldset else bound.auto_id
@@ -611,6 +629,22 @@ class IntakeForm(CleanTextForm):
 for _rows in ROW_EDITORS:
     IntakeForm.base_fields.update(_row_fields(_rows))
 share_fields(IntakeForm)
+
+
+def _row_editors(items):
+    for item in items:
+        if isinstance(item, Rows):
+            yield item
+        elif hasattr(item, "items"):
+            yield from _row_editors(item.items)
+
+
+@functools.cache
+def _extra_row_field(form_class, rows: Rows, row: int, column: str) -> forms.Field:
+    """A question of a row past a list's usual rows: made once per process, shared by forms."""
+    field = form_class.asked(_row_field(rows, column, f"{rows.noun.capitalize()} {row}"))
+    check_storable_text({rows.field(row, column): field})
+    return field
 
 
 def _none_answer(name: str) -> str | None:
@@ -628,9 +662,12 @@ NONE_ANSWERS: dict[str, dict[str, str]] = {
     if (answers := {q: a for q in section.top_questions() if (a := _none_answer(q))})
 }
 NONE_VALUE: dict[str, str] = {q: a for answers in NONE_ANSWERS.values() for q, a in answers.items()}
-#: The follow-up questions of each question: a filled follow-up means the question is answered.
+#: The follow-up questions of each question (every row a list can grow to): a filled follow-up
+#: means the question is answered.
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {
-    q: follow_ups for section in SECTIONS for q, follow_ups in section.top_questions().items()
+    q: follow_ups
+    for section in sections_with_rows((MOST_ROWS,) * len(ROW_EDITORS))
+    for q, follow_ups in section.top_questions().items()
 }
 #: The intake field a gate question asks about, where their names differ.
 ASKED_FOR = {
@@ -646,14 +683,15 @@ ASKED_FOR = {
 }
 
 
-@functools.cache
-def consultation_helper() -> FormHelper:
-    """The crispy helper of every IntakeForm: read only while rendering, so it is shared."""
+@functools.lru_cache(maxsize=32)
+def consultation_helper(counts: tuple[int, ...]) -> FormHelper:
+    """The crispy helper of the IntakeForms whose lists show `counts` rows: read only while
+    rendering, so it is shared."""
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
     helper.include_media = False  # no question has media: no need to ask ~90 widgets each time
-    helper.layout = consultation_layout(NONE_ANSWERS)
+    helper.layout = consultation_layout(NONE_ANSWERS, sections_with_rows(counts))
     render_questions_once(helper)
     return helper
 
@@ -688,6 +726,10 @@ class ClientIntakeForm(IntakeForm):
     """The consultation form as the client fills it in before the visit: the same questions,
     validation and answers, asked in the second person."""
 
+    @staticmethod
+    def asked(field: forms.Field) -> forms.Field:
+        return _asked_of_the_client(field)
+
 
 def _asked_of_the_client(field: forms.Field) -> forms.Field:
     field = copy.deepcopy(field)
@@ -697,6 +739,6 @@ def _asked_of_the_client(field: forms.Field) -> forms.Field:
 
 
 ClientIntakeForm.base_fields = {
-    name: _asked_of_the_client(field) for name, field in IntakeForm.base_fields.items()
+    name: ClientIntakeForm.asked(field) for name, field in IntakeForm.base_fields.items()
 }
 share_fields(ClientIntakeForm)

@@ -1,6 +1,11 @@
 """The order of the consultation: six sections, their questions and follow-ups, and the
 crispy-forms layout drawn from them."""
 
+import dataclasses
+import functools
+import re
+from collections.abc import Mapping
+
 from crispy_forms.layout import Div, Fieldset, Layout
 
 from .questions import FollowUp, Rows, Section, SideBySide
@@ -12,6 +17,13 @@ PROCEDURE_ROWS = Rows(
     "recent_procedures", 6, "procedure", ("type", "days_ago", "in_treatment_area")
 )
 ROW_EDITORS = (INFECTION_ROWS, PRODUCT_ROWS, PROCEDURE_ROWS)
+# A list grows past its rows one row at a time (see `row_counts`), up to this many rows; a record
+# listing more cannot be corrected through the form.
+MOST_ROWS = 30
+_ROW_PREFIXES = tuple(f"{rows.name}_" for rows in ROW_EDITORS)
+_ROW_ANSWER = re.compile(
+    rf"({'|'.join(rows.name for rows in ROW_EDITORS)})_([1-9][0-9]?)_([a-z_]+)"
+)
 
 # What a partly filled row still needs, by column.
 ROW_MISSING = {
@@ -146,8 +158,58 @@ SECTIONS = (
     ),
 )
 
-#: Every question of the form, in the order it is asked.
-FIELD_NAMES = tuple(name for section in SECTIONS for name in section.field_names)
+
+def row_counts(answers: Mapping[str, object]) -> tuple[int, ...]:
+    """The rows each list of `ROW_EDITORS` shows for these answers (a form's data or initial):
+    its usual count, or when the answers fill those, one empty row after the last one filled."""
+    counts = {rows.name: rows.count for rows in ROW_EDITORS}
+    for name, value in answers.items():
+        found = name.startswith(_ROW_PREFIXES) and _ROW_ANSWER.fullmatch(name)
+        if found and _given(value):
+            list_name, row = found[1], int(found[2])
+            counts[list_name] = min(MOST_ROWS, max(counts[list_name], row + 1))
+    return tuple(counts.values())
+
+
+def _given(value: object) -> bool:
+    values = value if isinstance(value, list | tuple) else [value]
+    return any(str(item).strip() for item in values if item is not None)
+
+
+@functools.lru_cache(maxsize=32)
+def sections_with_rows(counts: tuple[int, ...]) -> tuple[Section, ...]:
+    """`SECTIONS` with each list's rows counted as `counts` (in the order of `ROW_EDITORS`)."""
+    resized = {
+        rows: dataclasses.replace(rows, count=count)
+        for rows, count in zip(ROW_EDITORS, counts, strict=True)
+    }
+
+    def items_of(items):
+        return tuple(
+            resized.get(item, item)
+            if isinstance(item, Rows)
+            else dataclasses.replace(item, items=items_of(item.items))
+            if isinstance(item, FollowUp)
+            else item
+            for item in items
+        )
+
+    return tuple(
+        dataclasses.replace(section, items=items_of(section.items)) for section in SECTIONS
+    )
+
+
+def field_names(sections: tuple[Section, ...]) -> tuple[str, ...]:
+    """Every question of these sections, in the order it is asked."""
+    return tuple(name for section in sections for name in section.field_names)
+
+
+#: Every question of the form with each list's usual rows, in the order it is asked.
+FIELD_NAMES = field_names(SECTIONS)
+#: The questions of every row a list can grow to.
+ALL_ROW_NAMES = tuple(
+    name for rows in ROW_EDITORS for name in dataclasses.replace(rows, count=MOST_ROWS).field_names
+)
 
 
 def checked_name(key: str) -> str:
@@ -159,7 +221,9 @@ def checked_name(key: str) -> str:
 REVIEW_TICKS = tuple(checked_name(section.key) for section in SECTIONS)
 
 
-def consultation_layout(none_answers: dict[str, dict[str, str]]) -> Layout:
+def consultation_layout(
+    none_answers: dict[str, dict[str, str]], sections: tuple[Section, ...] = SECTIONS
+) -> Layout:
     """Each section a fieldset (`section-<key>`), follow-ups wrapped with `data-show-when`.
 
     `none_answers` gives, by section key, the answer "None of these apply" gives each of its
@@ -167,7 +231,7 @@ def consultation_layout(none_answers: dict[str, dict[str, str]]) -> Layout:
     `save_url`: without script it posts the answers there, which fills them in and comes back.
     """
     return Layout(
-        *(_section_layout(n, s, none_answers.get(s.key)) for n, s in enumerate(SECTIONS, 1)),
+        *(_section_layout(n, s, none_answers.get(s.key)) for n, s in enumerate(sections, 1)),
         "none_applied",
     )
 
@@ -214,6 +278,8 @@ def _layout_items(items):
 
 def _follow_up_layout(follow_up: FollowUp) -> Div:
     attrs = {"data_show_when": f"{follow_up.gate}={','.join(follow_up.values)}"}
+    if any(isinstance(item, Rows) for item in follow_up.items):
+        attrs["data_most_rows"] = str(MOST_ROWS)  # the page's script adds rows up to this
     if follow_up.keep_filled:
         attrs["data_keep_filled"] = "true"
     intro = [HTML(f'<p class="follow-up-intro">{follow_up.intro}</p>')] if follow_up.intro else []

@@ -55,6 +55,7 @@
   }
 
   // A list's rows: those filled and one empty row to add another; the rest appear as they fill.
+  // Once every row is filled, a new empty row is added (up to the list's data-most-rows).
   function updateItemRows() {
     var lists = form.querySelectorAll("[data-show-when]");
     Array.prototype.forEach.call(lists, function (list) {
@@ -65,7 +66,37 @@
         row.hidden = empty && emptyShown;
         emptyShown = emptyShown || empty;
       });
+      var most = Number(list.getAttribute("data-most-rows") || 0);
+      if (!emptyShown && rows.length > 0 && rows.length < most) {
+        list.appendChild(emptyRowAfter(rows[rows.length - 1], rows.length + 1));
+      }
     });
+  }
+
+  // A copy of `row` numbered `number` ("Product 7", topical_products_7_name), with no answer.
+  function emptyRowAfter(row, number) {
+    var copy = row.cloneNode(true);
+    var renumber = function (text) {
+      return text.replace(/_\d+_/, "_" + number + "_");
+    };
+    Array.prototype.forEach.call(copy.querySelectorAll("*"), function (element) {
+      ["name", "id", "for", "aria-describedby"].forEach(function (attribute) {
+        if (element.hasAttribute(attribute)) {
+          element.setAttribute(attribute, renumber(element.getAttribute(attribute)));
+        }
+      });
+      element.classList.remove("is-invalid");
+    });
+    Array.prototype.forEach.call(copy.querySelectorAll(".invalid-feedback"), function (error) {
+      error.remove();
+    });
+    Array.prototype.forEach.call(copy.querySelectorAll("input, select"), function (input) {
+      input.value = "";
+    });
+    var legend = copy.querySelector("legend");
+    legend.textContent = legend.textContent.replace(/\d+\s*$/, String(number));
+    copy.hidden = false;
+    return copy;
   }
 
   function updateFollowUps() {

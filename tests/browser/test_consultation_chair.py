@@ -145,6 +145,32 @@ def test_a_keyboard_alone_takes_a_healthy_client_to_the_decision(open_page):
     assert_healthy_record()
 
 
+def test_a_client_with_more_products_than_the_usual_rows_gets_a_new_row_for_each(open_page):
+    page = open_page(TABLET)
+    page.get_by_role("link", name="Start a consultation").click()
+    page.get_by_label("Client's full name").fill("Ada Lovelace")
+    page.get_by_label("Date of birth").fill("1992-06-01")
+    client = section(page, "client")
+    client.get_by_role("group", name="Which areas").get_by_text("Face", exact=True).click()
+    client.get_by_text("Fine lines and wrinkles").click()
+    client.get_by_text("II: usually burns").click()
+    for key in ("infection", "skin", "pigment", "health", "medicines"):
+        section(page, key).get_by_role("button", name="None of these apply").click()
+    products = section(page, "medicines").get_by_role("group", name="creams, serums")
+    products.get_by_text("Yes", exact=True).click()
+
+    for number in range(1, 9):  # the form starts with 6 rows
+        product = page.get_by_role("group", name=f"Product {number}", exact=True)
+        product.get_by_label("Product name").fill(f"Moisturiser {number}")
+        product.get_by_label("Days since last used").fill(str(number))
+    expect(page.get_by_role("group", name="Product 9", exact=True)).to_be_visible()  # a spare
+    page.get_by_role("button", name="Screen this client").click()
+
+    expect(page.get_by_role("heading", name="Proceed", exact=True)).to_be_visible()
+    listed = Screening.objects.get().intake["topical_products"]
+    assert listed == [{"name": f"Moisturiser {n}", "last_used_days_ago": n} for n in range(1, 9)]
+
+
 @pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["768px", "390px"])
 def test_the_consultation_fits_the_width_with_progress_in_view(open_page, viewport):
     page = open_page(viewport)
