@@ -161,14 +161,17 @@ RATE_LIMITS = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 INVITATION_HOURS = env.int("INVITATION_HOURS", default=72)
 # Invitation links by email: EMAIL_URL names the server, e.g. smtp+tls://user:password@host:587
-# (django-environ's form). By default emails are printed on the server's console; an empty
-# EMAIL_URL turns email off (the invitation page then offers no email field).
-EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+# (django-environ's form). An empty EMAIL_URL, the default unless DEBUG is on, turns email off
+# (the invitation page then offers no email field). `consolemail://`, DEBUG's default, only says
+# on the console that an email went: never the client's address or link.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
 INVITATION_EMAIL = bool(EMAIL_URL)
 if EMAIL_URL:
     for _name, _value in env.email_url_config(EMAIL_URL).items():
         if _value is not None:
             globals()[_name] = _value
+    if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821
+        EMAIL_BACKEND = "screening.mail.PrivateConsoleBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="screening@localhost")
 
 # Failed logins: 5 failures for one username from one address lock it for 15 minutes; 30 failures

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("EMAIL_URL", "consolemail://")  # email on (the tests read Django's outbox)
 
 from screening.settings import *  # noqa: E402, F403
 

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
 
 def run(args, **env):
     ours = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+    ours.add("EMAIL_URL")
     ours.add("DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser tests
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(
@@ -60,3 +61,23 @@ def test_it_passes_the_deployment_checklist_with_production_variables():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr + result.stdout
+
+
+def test_production_sends_no_email_unless_a_mail_server_is_set():
+    code = "from django.conf import settings; print(settings.INVITATION_EMAIL)"
+    result = run(["-c", "import django; django.setup(); " + code], **PRODUCTION_ENV)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_development_email_says_it_went_without_the_clients_address_or_link():
+    send = (
+        "from django.core.mail import send_mail; "
+        "send_mail('Your form from Bright Skin', 'Open https://x.example/i/SECRETTOKEN', None, "
+        "['mary@example.org'])"
+    )
+    result = run(["-c", "import django; django.setup(); " + send], DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert "'Your form from Bright Skin' to 1 recipient" in result.stdout
+    assert "mary" not in result.stdout + result.stderr
+    assert "SECRETTOKEN" not in result.stdout + result.stderr
