@@ -8,6 +8,7 @@ less than building objects and converting them on every screening.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from .rules import ACTIONS, RuleSpec
@@ -56,10 +57,16 @@ def decision_json(
         "outcome": OUTCOME_OF_ACTION[findings[0]["action"]] if findings else "proceed",
         "rule_set_version": rule_set_version,
         "findings": findings,
-        "rescreen_after": (on + datetime.timedelta(days=max(waits))).isoformat() if waits else None,
+        "rescreen_after": rescreen_day(on, max(waits)) if waits else None,
         "medications": [match.as_json() for match in medications],
         "unrecognised_medications": unrecognised_medications,
     }
+
+
+@functools.lru_cache(4096)  # the same screening days and waits, again and again
+def rescreen_day(on: datetime.date, wait: int) -> str:
+    """The day to re-screen, ``wait`` days after ``on``, as ISO text."""
+    return (on + datetime.timedelta(days=wait)).isoformat()
 
 
 def rule_order(spec: RuleSpec) -> tuple:

@@ -1,12 +1,10 @@
-"""The facts of one intake, computed once per evaluation, and the ``because`` of a finding."""
+"""The facts of one intake, computed once per evaluation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .compiler import CompiledTest
-from .decision import json_copy
 from .schema import INTAKE_FIELDS
 from .vocabulary import MedicationMatch, MedicationVocabulary
 
@@ -156,8 +154,12 @@ def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
     found = matched.get(id(test))
     if found is None:
         check = test.inner.check
-        items = facts.values[test.field]  # parallel to the originals, with derived item facts
-        found = [original for original, item in zip(originals, items, strict=True) if check(item)]
+        items = facts.values[test.field]
+        if items is originals:
+            found = [item for item in originals if check(item)]
+        else:  # parallel to the originals, with derived item facts
+            pairs = zip(originals, items, strict=True)
+            found = [original for original, item in pairs if check(item)]
         matched[id(test)] = found
     return found
 
@@ -167,170 +169,3 @@ def is_true(test: CompiledTest, facts: Facts) -> bool:
     if test.inner is not None:
         return bool(matching_items(test, facts))
     return test.check(facts.values)
-
-
-def because(tests: Iterable[CompiledTest], facts: Facts) -> list[dict]:
-    """The finding's ``because``: the client's answers behind true tests, one per field (lists are
-    merged), as ``{"field": ..., "value": ...}``.
-
-    Answers are copied, so a decision does not change when the intake does.
-    """
-    intake = facts.intake
-    merged: dict[str, object] = {}
-    read_from_text: list[dict] = []
-    for test in tests:
-        if facts.read_from_text and _only_read_from_text(test, intake):
-            _explain_text(test, facts, read_from_text)
-            continue
-        if test.plain:
-            field = test.field
-            if field not in merged:  # the common case: one answer, copied as it is
-                value = intake[field]
-                merged[field] = value if type(value) in _SCALARS else json_copy(value)
-                continue
-            pairs: Iterable[tuple[str, object]] = ((field, intake[field]),)
-        else:
-            pairs = _explain_derived(test, facts)
-        for field, value in pairs:
-            known = merged.get(field)
-            if known is None:
-                merged[field] = json_copy(value)
-            elif isinstance(known, list) and isinstance(value, list):
-                for item in value:
-                    if item not in known:
-                        known.append(json_copy(item))
-    found = [{"field": field, "value": value} for field, value in merged.items()]
-    return found + read_from_text if read_from_text else found
-
-
-# Field types whose answers go into a ``because`` as they are: immutable, nothing to copy.
-_SCALAR_TYPES = frozenset({"bool", "nullable_bool", "integer", "nullable_number", "enum", "text"})
-
-
-def plain_explainer(
-    tests: Sequence[CompiledTest], *, only_true: bool
-) -> Callable[[Facts], list[dict]] | None:
-    """``because`` made once per rule, for tests that each read one intake answer as it is.
-
-    Without ``only_true`` the tests are those of a condition with no ``any`` branch (all true when
-    it holds); with it, the tests of one ``any``, of which the true ones explain. None when a test
-    reads a derived fact or an item group, or two tests of an ``any`` read one field: ``because``
-    explains those. Answers of `allergies` that free text ticked are explained by ``because`` too.
-    """
-    if not all(test.plain for test in tests):
-        return None
-    fields = tuple(dict.fromkeys(test.field for test in tests))
-    if only_true and len(fields) < len(tests):
-        return None
-    answers = tuple((field, INTAKE_FIELDS[field].type not in _SCALAR_TYPES) for field in fields)
-    reads_text = TEXT_ANSWER_FIELD in fields
-    if only_true:
-        checks = tuple(zip((test.check for test in tests), answers, strict=True))
-
-        def explain_true(facts: Facts) -> list[dict]:
-            values = facts.values
-            if reads_text and facts.read_from_text:
-                return because([test for test in tests if test.check(values)], facts)
-            intake = facts.intake
-            return [
-                {"field": field, "value": json_copy(intake[field]) if copy else intake[field]}
-                for check, (field, copy) in checks
-                if check(values)
-            ]
-
-        return explain_true
-
-    def explain_all(facts: Facts) -> list[dict]:
-        if reads_text and facts.read_from_text:
-            return because(tests, facts)
-        intake = facts.intake
-        return [
-            {"field": field, "value": json_copy(intake[field]) if copy else intake[field]}
-            for field, copy in answers
-        ]
-
-    return explain_all
-
-
-def _only_read_from_text(test: CompiledTest, intake: dict) -> bool:
-    """Whether a true test of `allergies` is false on the ticked answers alone."""
-    return test.field == TEXT_ANSWER_FIELD and not test.check(
-        {TEXT_ANSWER_FIELD: intake[TEXT_ANSWER_FIELD]}
-    )
-
-
-def _explain_text(test: CompiledTest, facts: Facts, entries: list[dict]) -> None:
-    """The free text behind an `allergies` test that only the answers read from text make true."""
-    read = facts.read_from_text or {}
-    if test.op == "contains":
-        codes = [test.value] if test.value in read else []
-    elif test.op in ("contains_any", "contains_all"):
-        codes = [code for code in test.value if code in read]
-    else:
-        codes = sorted(read)
-    by_field: dict[str, dict] = {}
-    for code in codes:
-        for field, value in read[code]:
-            entry = by_field.get(field)
-            if entry is None:
-                entry = next((e for e in entries if e["field"] == field), None)
-            if entry is None:
-                kind = field == "allergy_details"
-                entry = {"field": field, "value": value if kind else [], "read_from_text": True}
-                entry["read_as"] = {"field": TEXT_ANSWER_FIELD, "value": []}
-                entries.append(entry)
-            by_field[field] = entry
-            if field != "allergy_details" and value not in entry["value"]:
-                entry["value"].append(json_copy(value))
-            if code not in entry["read_as"]["value"]:
-                entry["read_as"]["value"].append(code)
-
-
-_SCALARS = frozenset({bool, int, float, str, type(None)})
-
-
-def _explain_derived(test: CompiledTest, facts: Facts) -> list[tuple[str, object]]:
-    """The answers behind a derived fact, or the matching items of an ``any_item`` test."""
-    name, intake = test.field, facts.intake
-    if name == "medication_classes":
-        texts = _with_classes(test, intake["medications"], facts.medication_matches)
-        return [("medications", texts)]
-    if name == "topical_product_classes":
-        items = _with_classes(test, intake["topical_products"], facts.topical_matches)
-        return [("topical_products", items)]
-    if name == "has_unrecognised_medications":
-        return _unrecognised(test, facts)
-    if name == "any_infection_in_area":
-        infections = intake["active_infections"]
-        if test.value:
-            infections = [item for item in infections if item["in_treatment_area"]]
-        return [("active_infections", infections)]
-    return [(name, matching_items(test, facts))]
-
-
-def _with_classes(test: CompiledTest, entries: list, matches: list) -> list:
-    """The entries whose medication classes made a (true) class test true."""
-    if test.op in ("is_empty", "not_contains"):
-        return list(entries)  # the whole list is the answer that lacks the class
-    if test.op == "is_not_empty":
-        pairs = zip(entries, matches, strict=True)
-        return [entry for entry, match in pairs if match is not None and match.classes]
-    wanted = {test.value} if test.op == "contains" else set(test.value)
-    pairs = zip(entries, matches, strict=True)
-    return [
-        entry
-        for entry, match in pairs
-        if match is not None and not wanted.isdisjoint(match.classes)
-    ]
-
-
-def _unrecognised(test: CompiledTest, facts: Facts) -> list[tuple[str, object]]:
-    if not test.value:
-        return [("has_unrecognised_medications", False)]
-    medications, products = facts.unrecognised_medications, facts.unrecognised_products
-    entries = []
-    if medications:
-        entries.append(("medications", medications))
-    if products:
-        entries.append(("topical_products", products))
-    return entries

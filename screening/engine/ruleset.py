@@ -11,43 +11,25 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
-from .compiler import (
-    CompiledGroup,
-    CompiledTest,
-    build_valid_condition,
-    fixed_true_tests,
-    guard_suffices,
-    guards,
-    holds_without,
-    true_tests,
-)
+from .compiler import CompiledGroup, build_valid_condition, guard_suffices, guards
 from .decision import (
     OUTCOME_OF_ACTION,
     SEVERITY,
     decision_json,
     finding_order,
-    finding_template,
     json_copy,
     rule_order,
 )
-from .facts import (
-    Facts,
-    because,
-    is_true,
-    matching_items,
-    plain_explainer,
-    prepare_facts,
-    text_answer_codes,
-)
+from .facts import prepare_facts, text_answer_codes
+from .findings import Builder, finding_builder
 from .rules import ACTIONS, RuleProblem, RuleSpec, validate_rule
 from .vocabulary import MedicationVocabulary
-from .waits import wait_from_days_ago, wait_from_months_ago, wait_from_today
 from .wording import shown
 
 
@@ -68,91 +50,12 @@ class RuleSetInvalid(ValueError):
 class CompiledRule:
     spec: RuleSpec
     condition: CompiledGroup
-    # The true tests when the condition holds, known at compile time unless it has an `any`.
-    _fixed_tests: tuple[CompiledTest, ...] | None = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
-    # The tests of a condition that is one `any` of tests: the true ones explain a finding.
-    _any_tests: tuple[CompiledTest, ...] | None = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
-    # The finding's JSON less its ``because`` (and its wait, unless that is a fixed number of days).
-    _template: dict = dataclasses.field(init=False, repr=False, compare=False)
-    # ``because`` for a rule whose tests read the answers as they are (see ``plain_explainer``).
-    _explain: Callable[[Facts], list[dict]] | None = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
-    # Whether the wait depends on the screening day or the answers (calendar months, an anchor).
-    _wait_varies: bool = dataclasses.field(init=False, repr=False, compare=False)
+    # ``finding(facts, on)``: the finding JSON of this rule, which fired on these facts, screened
+    # on ``on`` (see ``findings.finding_builder``).
+    finding: Builder = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        spec, children = self.spec, self.condition.children
-        flat_any = self.condition.kind == "any" and all(
-            isinstance(child, CompiledTest) for child in children
-        )
-        fixed_tests = fixed_true_tests(self.condition)
-        any_tests = children if flat_any else None
-        template = finding_template(spec)
-        wait_varies = False
-        if spec.action == "postpone" and spec.wait_days is not None:
-            if spec.wait_from is None and spec.wait_unit == "days":
-                template["rescreen_after_days"] = spec.wait_days
-            else:
-                wait_varies = True
-        explain = None
-        if spec.wait_from is None and fixed_tests is not None:
-            explain = plain_explainer(fixed_tests, only_true=False)
-        elif spec.wait_from is None and any_tests is not None:
-            explain = plain_explainer(any_tests, only_true=True)
-        object.__setattr__(self, "_fixed_tests", fixed_tests)
-        object.__setattr__(self, "_any_tests", any_tests)
-        object.__setattr__(self, "_template", template)
-        object.__setattr__(self, "_explain", explain)
-        object.__setattr__(self, "_wait_varies", wait_varies)
-
-    def finding(self, facts: Facts, on: datetime.date) -> dict:
-        """The finding JSON of this rule, which fired on these facts, screened on ``on``."""
-        finding = self._template.copy()
-        if self._explain is not None:
-            finding["because"] = self._explain(facts)
-            if self._wait_varies:
-                spec = self.spec
-                finding["rescreen_after_days"] = wait_from_today(on, spec.wait_days, spec.wait_unit)
-            return finding
-        tests = self._fixed_tests
-        if tests is None:
-            if self._any_tests is not None:
-                tests = [test for test in self._any_tests if is_true(test, facts)]
-            else:
-                tests = true_tests(self.condition, facts.values)
-        finding["because"] = because(tests, facts)
-        if self._wait_varies:
-            finding["rescreen_after_days"] = self._wait(tests, facts, on)
-        return finding
-
-    def _wait(self, tests: Sequence[CompiledTest], facts: Facts, on: datetime.date) -> int:
-        """Days from the screening day to re-screen (the wait in days or calendar months)."""
-        spec = self.spec
-        length, unit, wait_from = spec.wait_days, spec.wait_unit, spec.wait_from
-        if wait_from is None:
-            return wait_from_today(on, length, unit)
-        anchor_field, _, item_field = wait_from.partition(".")
-        anchors = [test for test in tests if test.field == anchor_field]
-        # Fired through another test as well: the cautious reading counts the full wait from today.
-        # (Groups are only `all` and `any`: when every true test is an anchor, dropping them all
-        # leaves the condition false, so there is nothing to check.)
-        if len(anchors) < len(tests) and holds_without(
-            self.condition, facts.values, lambda test: test.field == anchor_field
-        ):
-            return wait_from_today(on, length, unit)
-        if item_field:
-            elapsed = min(
-                [item[item_field] for test in anchors for item in matching_items(test, facts)],
-                default=0,
-            )
-            return wait_from_days_ago(on, elapsed, length, unit)
-        months = facts.intake[anchor_field]
-        return wait_from_months_ago(on, months if months is not None else 0, length, unit)
+        object.__setattr__(self, "finding", finding_builder(self.spec, self.condition))
 
 
 class FiredCodes(NamedTuple):
