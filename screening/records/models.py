@@ -186,10 +186,13 @@ class FindingCode(models.Model):
                 screened_on=screening.screened_on,
             )
             for screening in screenings
-            for code in sorted(
-                {finding["rule"] for finding in screening.decision.get("findings", [])}
-            )
+            for code in codes_of(screening.decision)
         ]
+
+
+def codes_of(decision: dict) -> list[str]:
+    """The distinct precaution codes of a decision's findings, in order."""
+    return sorted({finding["rule"] for finding in decision.get("findings", [])})
 
 
 # Amendments and overrides (corrections). Both are append-only, like Screening: a correction is a
