@@ -195,7 +195,6 @@ def submit(request, token):
 
 def screen(request, token, form, answers):
     return screen_draft(
-        own_drafts(request),
         token,
         answers=answers,
         intake=form.to_intake(),

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from screening import audit
 from screening.audit.models import AuditAction, AuditEvent
-from screening.intake.models import Draft
 from screening.intake.services import screen_draft
 from screening.records.models import Amendment, Override
 from tests.audit.support import corrected
@@ -35,9 +34,9 @@ def test_screening_a_draft_logs_created_once(clinic, practitioner):
         "client": {"name": "Mary Seacole", "date_of_birth": "1985-11-23", "reference": None},
     }
     draft = make_draft(clinic, practitioner)
-    drafts, who = Draft.objects.all(), {"clinic": clinic, "practitioner": practitioner}
-    screening = screen_draft(drafts, draft.pk, answers={}, intake=intake, **who)
-    screen_draft(drafts, draft.pk, answers={}, intake=intake, **who)
+    who = {"clinic": clinic, "practitioner": practitioner}
+    screening = screen_draft(draft.pk, answers={}, intake=intake, **who)
+    screen_draft(draft.pk, answers={}, intake=intake, **who)
 
     event = AuditEvent.objects.get(action=AuditAction.CREATED)
     assert (event.user, event.clinic, event.object_id) == (practitioner, clinic, str(screening.pk))
