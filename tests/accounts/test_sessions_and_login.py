@@ -1,9 +1,13 @@
 import time
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from screening.accounts.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
 from tests.conftest import PASSWORD
@@ -40,6 +44,29 @@ def test_a_page_read_twice_a_minute_writes_the_session_once(client, practitioner
             assert client.get(reverse("home")).status_code == 200
     updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')]
     assert len(updates) == 1
+
+
+def test_a_signed_out_sessions_cookie_opens_nothing(client, practitioner):
+    client.force_login(practitioner)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("logout"))
+
+    replayed = Client()
+    replayed.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    response = replayed.get(reverse("home"))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_session_past_its_stored_expiry_opens_nothing(client, practitioner):
+    client.force_login(practitioner)
+    assert client.get(reverse("home")).status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_it_signs_out_a_session_older_than_twelve_hours(client, practitioner):
