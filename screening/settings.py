@@ -101,6 +101,13 @@ DATABASES = {
 # Persistent connections: a new connection per request cut an insert view from ~780 to ~170 req/s.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DB_PREPARED_STATEMENTS", default=True
+):
+    # The statements of screening.sql.prepared_cursor are planned once per connection; Django's
+    # own cursors bind values on the client and are never prepared. Turn it off behind a pooler
+    # that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Long jobs (the impact preview) run as tasks: queued in the database, run by `manage.py db_worker`

@@ -20,9 +20,10 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+
+from screening.sql import prepared_cursor
 
 FALLBACK_ADDRESS = "0.0.0.0"  # noqa: S104 (a placeholder, never bound)
 
@@ -77,7 +78,7 @@ def count_if(key_or_request, scope: str, per_seconds: int, where: str = "", para
     condition (with `params`), count it only if the condition holds, in the same statement;
     None when it does not hold."""
     source = f"SELECT %s, %s, 1 WHERE {where}" if where else "VALUES (%s, %s, 1)"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _COUNT.format(source=source),
             [_key(key_or_request, scope), _window_ends(per_seconds), *params],

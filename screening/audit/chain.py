@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models.sql import InsertQuery
 
+from screening.sql import prepared_cursor
+
 GENESIS = "0" * 64
 
 
@@ -120,7 +122,7 @@ def append(event, save) -> None:
     first_hash = event_hash(event, chain=chain, position=1, previous_hash=GENESIS)
     head_params = [chain, GENESIS, first_hash, fields]
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(
                 _append_in_one(type(event)), [*_insert_params(event), *head_params, chain]
             )

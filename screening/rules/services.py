@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
-
 from screening import engine
+from screening.sql import prepared_cursor
 
 from .models import Action, RuleSet, RuleSetStatus
 
@@ -291,7 +290,7 @@ def rules_in_use(clinic) -> tuple[RuleSet, RuleSet | None]:
     Every API call asks, so the query is SQL written once rather than built by the ORM, and it
     reads only which versions are in use: published rule sets never change, so each one's row is
     read once per process."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_IN_USE, [clinic.pk if clinic else None])
         found = {clinic_id: _published(pk, at) for pk, clinic_id, at in cursor.fetchall()}
     if None not in found:
