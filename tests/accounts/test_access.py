@@ -76,6 +76,10 @@ ROUTES = {
     "records:due_rescreen": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
     "records:client_search": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
     "records:client_detail": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    "records:screening_detail": {ANON: TO_LOGIN, Role.PRACTITIONER: OK, Role.RECORDS_KEEPER: OK},
+    # Corrections: a records keeper corrects the answers or overrides the outcome.
+    "intake:correct": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
+    "records:screening_override": {ANON: TO_LOGIN, Role.RECORDS_KEEPER: OK},
     # Consent: taken by practitioners at the chair; its wording kept by records keepers.
     "records:screening_consent": {ANON: TO_LOGIN, Role.PRACTITIONER: OK},
     # A referral's letter, and a no-date postponement's follow-up date (posted on the record).
@@ -174,6 +178,9 @@ URL_ARGS = {
     "intake:discard": own_draft_token,
     "records:client_detail": own_client_id,
     "records:screening_consent": proceeding_screening_id,
+    "records:screening_detail": referred_screening_id,
+    "intake:correct": referred_screening_id,
+    "records:screening_override": referred_screening_id,
     "records:screening_letter": referred_screening_id,
     "records:screening_follow_up": cold_sore_screening_id,
     "invitation_open": open_invitation_token,

@@ -7,7 +7,9 @@ import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.core.servers.basehttp import WSGIServer
+from django.test import Client
 from django.test.testcases import LiveServerThread
 
 CHROMIUM_ARGS = [
@@ -164,6 +166,29 @@ def sign_in(page, username, password):
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         page.get_by_label("Code").fill(code_from_secret(base64.b32encode(device.bin_key).decode()))
         page.get_by_role("button", name="Continue").click()
+
+
+def signed_in(page, live_server, user):
+    """Sign `user` in by giving the browser a session cookie (sign-in has tests of its own)."""
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def sideways_overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
 def code_from_secret(secret):

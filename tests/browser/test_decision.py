@@ -11,8 +11,7 @@ from screening.accounts.models import Role
 from screening.records.models import FollowUp
 from screening.rules.versions import start_draft
 from tests.audit.support import amend, override
-from tests.browser.conftest import assert_no_axe_violations
-from tests.browser.test_layout import signed_in
+from tests.browser.conftest import assert_no_axe_violations, signed_in
 from tests.conftest import make_member
 from tests.records.factories import make_screening
 

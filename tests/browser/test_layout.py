@@ -2,40 +2,16 @@
 the whole navigation, Sign out included, within reach."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from screening.accounts.models import Role
 from screening.records.models import Client as ClinicClient
 from screening.rules.versions import start_draft
+from tests.browser.conftest import sideways_overflow, signed_in
 from tests.conftest import make_member
 from tests.records.factories import make_screening
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(page, live_server, user):
-    """Sign `user` in by giving the browser a session cookie (sign-in has tests of its own)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
-def sideways_overflow(page) -> int:
-    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 def assert_sign_out_within_reach(page, width):
