@@ -1,7 +1,11 @@
-"""Compiling a validated condition into plain closures.
+"""Compiling a validated condition into checks.
 
 A compiled check takes the facts of one intake (a dict of field -> value, see ``facts.py``) and
-returns a bool. Operators are looked up in a fixed table; nothing from a rule is evaluated as code.
+returns a bool. Each test and group of a condition gets its check, generated as Python source and
+compiled once per condition: a group's check holds its tests inline, as one expression, so
+checking a rule costs one call however many tests it has (calls are most of the cost of a check).
+The source is made only of the operators' fixed templates (``_OPERATORS``) and the schema's field
+names; the rule's values are bound by name, so nothing written in a rule is compiled.
 """
 
 from __future__ import annotations
@@ -58,7 +62,10 @@ def build_condition(condition: dict, *, class_codes: Collection[str]) -> Compile
 
 def build_valid_condition(condition: dict) -> CompiledGroup:
     """``build_condition`` for a condition already validated (by ``validate_rule``)."""
-    return _group(condition, CONDITION_FIELDS)
+    source = _Source()
+    root, _ = _group(condition, CONDITION_FIELDS, source)
+    source.compile()
+    return root
 
 
 def true_tests(group: CompiledGroup, facts: dict) -> list[CompiledTest]:
@@ -186,163 +193,90 @@ def holds_without(
     return all(results) if node.kind == "all" else any(results)
 
 
-def _group(node: dict, scope) -> CompiledGroup:
+class _Source:
+    """The checks of one condition's nodes as Python source, compiled together."""
+
+    def __init__(self):
+        self.names: dict[str, object] = {}  # the rule's values and the item checks, by name
+        self.checks: list[tuple[CompiledTest | CompiledGroup, str]] = []
+        self.later: list[tuple[str, CompiledGroup]] = []
+
+    def bind(self, value: object) -> str:
+        name = f"_{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def bind_check(self, group: CompiledGroup) -> str:
+        """A name for a group's check, compiled with this one (looked up when called)."""
+        name = self.bind(None)
+        self.later.append((name, group))
+        return name
+
+    def add(self, node: CompiledTest | CompiledGroup, expression: str) -> None:
+        self.checks.append((node, expression))
+
+    def compile(self) -> None:
+        lambdas = "".join(f"lambda facts: {expression},\n" for _, expression in self.checks)
+        # The source is the operators' templates over schema field names (see the docstring).
+        checks = eval(compile(f"({lambdas})", "<condition>", "eval"), self.names)  # noqa: S307
+        for (node, _), check in zip(self.checks, checks, strict=True):
+            object.__setattr__(node, "check", check)
+        for name, group in self.later:
+            self.names[name] = group.check
+
+
+def _group(node: dict, scope, source: _Source) -> tuple[CompiledGroup, str]:
     kind, items = next(iter(node.items()))
-    children = tuple(
-        _group(item, scope) if is_group(item) else _test(item, scope) for item in items
-    )
-    checks = tuple(child.check for child in children)
-    return CompiledGroup(kind, children, _all(checks) if kind == "all" else _any(checks))
+    built = [
+        _group(item, scope, source) if is_group(item) else _test(item, scope, source)
+        for item in items
+    ]
+    group = CompiledGroup(kind, tuple(child for child, _ in built), _unset)
+    expression = f" {'and' if kind == 'all' else 'or'} ".join(f"({each})" for _, each in built)
+    source.add(group, expression)
+    return group, expression
 
 
-def _test(node: dict, scope) -> CompiledTest:
+def _test(node: dict, scope, source: _Source) -> tuple[CompiledTest, str]:
     name, op, value = node["field"], node["op"], node.get("value")
+    answer = f"facts[{scope[name].name!r}]"  # the schema's own name
     if op == "any_item":
-        inner = _group(value, item_scope(scope[name]))
-        return CompiledTest(name, op, value, _any_item(name, inner.check), inner)
-    plain = scope is CONDITION_FIELDS and name in INTAKE_FIELDS
-    answers = _possible_answers(scope[name]) if plain else None
-    return CompiledTest(name, op, value, _OPERATORS[op](name, value), plain=plain, answers=answers)
+        inner, _ = _group(value, item_scope(scope[name]), source)
+        test = CompiledTest(name, op, value, _unset, inner)
+        expression = f"any(map({source.bind_check(inner)}, {answer}))"
+    else:
+        plain = scope is CONDITION_FIELDS and name in INTAKE_FIELDS
+        answers = _possible_answers(scope[name]) if plain else None
+        test = CompiledTest(name, op, value, _unset, plain=plain, answers=answers)
+        bound = source.bind(frozenset(value) if op in _SET_OPERATORS else value)
+        expression = _OPERATORS[op].format(answer=answer, value=bound)
+    source.add(test, expression)
+    return test, expression
 
 
-# The hot path: plain loops, as all()/any() over a generator cost several times more per call.
+def _unset(facts: dict) -> bool:
+    raise AssertionError("a check is used before its condition is compiled")
 
 
-def _all(checks: tuple[Check, ...]) -> Check:
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
-        return lambda facts: first(facts) and second(facts)
-    if len(checks) == 3:
-        first, second, third = checks
-        return lambda facts: first(facts) and second(facts) and third(facts)
-
-    def check(facts):
-        for each in checks:  # noqa: SIM110
-            if not each(facts):
-                return False
-        return True
-
-    return check
-
-
-def _any(checks: tuple[Check, ...]) -> Check:
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
-        return lambda facts: first(facts) or second(facts)
-    if len(checks) == 3:
-        first, second, third = checks
-        return lambda facts: first(facts) or second(facts) or third(facts)
-
-    def check(facts):
-        for each in checks:  # noqa: SIM110
-            if each(facts):
-                return True
-        return False
-
-    return check
-
-
-def _any_item(name: str, inner: Check) -> Check:
-    def check(facts):
-        for item in facts[name]:  # noqa: SIM110
-            if inner(item):
-                return True
-        return False
-
-    return check
-
-
-# Each operator builds a closure over the field name and the rule's value. Enum lists in facts are
+# Each operator as an expression over the answer and the rule's value. Enum lists in facts are
 # lists, tuples or sets (see facts.py); null answers make comparisons false, as docs/rules.md says.
-
-
-def _equals(name, value):
-    return lambda facts: facts[name] == value
-
-
-def _not_equals(name, value):
-    return lambda facts: facts[name] != value
-
-
-def _lt(name, value):
-    return lambda facts: (answer := facts[name]) is not None and answer < value
-
-
-def _lte(name, value):
-    return lambda facts: (answer := facts[name]) is not None and answer <= value
-
-
-def _gt(name, value):
-    return lambda facts: (answer := facts[name]) is not None and answer > value
-
-
-def _gte(name, value):
-    return lambda facts: (answer := facts[name]) is not None and answer >= value
-
-
-def _in(name, value):
-    allowed = frozenset(value)
-    return lambda facts: facts[name] in allowed
-
-
-def _not_in(name, value):
-    excluded = frozenset(value)
-    return lambda facts: facts[name] not in excluded
-
-
-def _contains(name, value):
-    return lambda facts: value in facts[name]
-
-
-def _not_contains(name, value):
-    return lambda facts: value not in facts[name]
-
-
-def _contains_any(name, value):
-    wanted = frozenset(value)
-    return lambda facts: not wanted.isdisjoint(facts[name])
-
-
-def _contains_all(name, value):
-    wanted = frozenset(value)
-    return lambda facts: wanted.issubset(facts[name])
-
-
-def _is_empty(name, value):
-    return lambda facts: not facts[name]
-
-
-def _is_not_empty(name, value):
-    return lambda facts: bool(facts[name])
-
-
-def _is_null(name, value):
-    return lambda facts: facts[name] is None
-
-
-def _is_not_null(name, value):
-    return lambda facts: facts[name] is not None
-
-
 _OPERATORS = {
-    "equals": _equals,
-    "not_equals": _not_equals,
-    "lt": _lt,
-    "lte": _lte,
-    "gt": _gt,
-    "gte": _gte,
-    "in": _in,
-    "not_in": _not_in,
-    "contains": _contains,
-    "not_contains": _not_contains,
-    "contains_any": _contains_any,
-    "contains_all": _contains_all,
-    "is_empty": _is_empty,
-    "is_not_empty": _is_not_empty,
-    "is_null": _is_null,
-    "is_not_null": _is_not_null,
+    "equals": "{answer} == {value}",
+    "not_equals": "{answer} != {value}",
+    "lt": "(_answer := {answer}) is not None and _answer < {value}",
+    "lte": "(_answer := {answer}) is not None and _answer <= {value}",
+    "gt": "(_answer := {answer}) is not None and _answer > {value}",
+    "gte": "(_answer := {answer}) is not None and _answer >= {value}",
+    "in": "{answer} in {value}",
+    "not_in": "{answer} not in {value}",
+    "contains": "{value} in {answer}",
+    "not_contains": "{value} not in {answer}",
+    "contains_any": "not {value}.isdisjoint({answer})",
+    "contains_all": "{value}.issubset({answer})",
+    "is_empty": "not {answer}",
+    "is_not_empty": "bool({answer})",
+    "is_null": "{answer} is None",
+    "is_not_null": "{answer} is not None",
 }
+# Operators whose value is a list, checked as a set.
+_SET_OPERATORS = frozenset({"in", "not_in", "contains_any", "contains_all"})

@@ -44,21 +44,18 @@ def decision_json(
     *,
     rule_set_version: int,
     on: datetime.date,
+    longest_wait: int | None,
     medications: Iterable[MedicationMatch],
     unrecognised_medications: list[str],
 ) -> dict:
-    """The decision of findings already in ``finding_order``: its outcome and re-screen date."""
-    waits = [
-        wait
-        for finding in findings
-        if (wait := finding.get("rescreen_after_days")) is not None  # only postpone has a wait
-    ]
+    """The decision of findings already in ``finding_order``: its outcome and re-screen date
+    (``longest_wait`` days after ``on``, the longest wait of its findings)."""
     return {
         "outcome": OUTCOME_OF_ACTION[findings[0]["action"]] if findings else "proceed",
         "rule_set_version": rule_set_version,
         "findings": findings,
-        "rescreen_after": rescreen_day(on, max(waits)) if waits else None,
-        "medications": [match.as_json() for match in medications],
+        "rescreen_after": rescreen_day(on, longest_wait) if longest_wait is not None else None,
+        "medications": list(map(MedicationMatch.as_json, medications)),
         "unrecognised_medications": unrecognised_medications,
     }
 

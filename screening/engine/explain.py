@@ -28,14 +28,14 @@ def explainer(test: CompiledTest) -> Explainer:
     """The entries of ``because`` a true test gives (read from the intake's answers)."""
     field = test.field
     if test.plain:
-        copy = _copier(INTAKE_FIELDS[field])
+        copy = answer_copier(INTAKE_FIELDS[field])
         if copy is None:
             return lambda facts: [{"field": field, "value": facts.intake[field]}]
         return lambda facts: [{"field": field, "value": copy(facts.intake[field])}]
     if test.inner is not None:
-        copy_item = _item_copier(INTAKE_FIELDS[field])
+        copy_item = item_copier(INTAKE_FIELDS[field])
         return lambda facts: [
-            {"field": field, "value": [copy_item(item) for item in matching_items(test, facts)]}
+            {"field": field, "value": list(map(copy_item, matching_items(test, facts)))}
         ]
     if field == "medication_classes":
         return _with_classes(test, "medications", lambda facts: facts.medication_matches)
@@ -89,17 +89,17 @@ def because(
     return found + read_from_text if read_from_text else found
 
 
-def _copier(spec: FieldSpec) -> Callable[[object], object] | None:
+def answer_copier(spec: FieldSpec) -> Callable[[object], object] | None:
     """How to copy an answer of this field for a decision (None: it is immutable)."""
     if spec.type in _SCALAR_TYPES:
         return None
     if spec.type in _SCALAR_LISTS:
         return list
-    copy_item = _item_copier(spec)
-    return lambda items: [copy_item(item) for item in items]
+    copy_item = item_copier(spec)
+    return lambda items: list(map(copy_item, items))
 
 
-def _item_copier(spec: FieldSpec) -> Callable[[dict], dict]:
+def item_copier(spec: FieldSpec) -> Callable[[dict], dict]:
     """How to copy an item of a list of objects: ``dict.copy`` when its answers are scalars."""
     if all(item.type in _SCALAR_TYPES for item in spec.entered_items):
         return dict.copy
@@ -108,8 +108,8 @@ def _item_copier(spec: FieldSpec) -> Callable[[dict], dict]:
 
 def _with_classes(test: CompiledTest, field: str, matches_of: Callable[[Facts], list]) -> Explainer:
     """The entries of ``field`` whose medication classes made a (true) class test true."""
-    copy = _copier(INTAKE_FIELDS[field]) or list
-    copy_item = _item_copier(INTAKE_FIELDS[field]) if field == "topical_products" else None
+    copy = answer_copier(INTAKE_FIELDS[field]) or list
+    copy_item = item_copier(INTAKE_FIELDS[field]) if field == "topical_products" else None
     if test.op in ("is_empty", "not_contains"):
         # The whole list is the answer that lacks the class.
         return lambda facts: [{"field": field, "value": copy(facts.intake[field])}]
@@ -124,10 +124,10 @@ def _with_classes(test: CompiledTest, field: str, matches_of: Callable[[Facts], 
             return not codes.isdisjoint(classes)
 
     def explain(facts: Facts) -> list[dict]:
-        pairs = zip(facts.intake[field], matches_of(facts), strict=True)
-        entries = [entry for entry, match in pairs if match is not None and wanted(match.classes)]
-        if copy_item is not None:
-            entries = [copy_item(entry) for entry in entries]
+        entries = []
+        for entry, match in zip(facts.intake[field], matches_of(facts), strict=True):
+            if match is not None and wanted(match.classes):
+                entries.append(entry if copy_item is None else copy_item(entry))
         return [{"field": field, "value": entries}]
 
     return explain
@@ -150,14 +150,14 @@ def _unrecognised(test: CompiledTest) -> Explainer:
 
 
 def _infections(test: CompiledTest) -> Explainer:
-    copy_item = _item_copier(INTAKE_FIELDS["active_infections"])
+    copy_item = item_copier(INTAKE_FIELDS["active_infections"])
     in_area_only = bool(test.value)
 
     def explain(facts: Facts) -> list[dict]:
         infections = facts.intake["active_infections"]
         if in_area_only:
             infections = [item for item in infections if item["in_treatment_area"]]
-        return [{"field": "active_infections", "value": [copy_item(item) for item in infections]}]
+        return [{"field": "active_infections", "value": list(map(copy_item, infections))}]
 
     return explain
 

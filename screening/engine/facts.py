@@ -156,10 +156,12 @@ def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
         check = test.inner.check
         items = facts.values[test.field]
         if items is originals:
-            found = [item for item in originals if check(item)]
+            found = list(filter(check, originals))
         else:  # parallel to the originals, with derived item facts
-            pairs = zip(originals, items, strict=True)
-            found = [original for original, item in pairs if check(item)]
+            found = []
+            for original, item in zip(originals, items, strict=True):
+                if check(item):
+                    found.append(original)
         matched[id(test)] = found
     return found
 

@@ -4,7 +4,7 @@ Every finding of a rule has the same texts; its ``because`` and wait depend on t
 ``finding_builder`` decides once per rule how to find the tests that made it fire (all of them,
 the true ones of a single ``any``, or a walk of the condition), how to explain them (each test's
 entries joined, unless two tests explain one field or `allergies` was read from free text) and
-how long the wait is, and returns a closure that does only that on each screening.
+how long the wait is, and returns a function that does only that on each screening.
 """
 
 from __future__ import annotations
@@ -20,9 +20,17 @@ from .compiler import (
     true_tests,
 )
 from .decision import finding_template
-from .explain import because, explained_fields, explainer
-from .facts import TEXT_ANSWER_FIELD, Facts, is_true, matching_items
+from .explain import (
+    Explainer,
+    answer_copier,
+    because,
+    explained_fields,
+    explainer,
+    item_copier,
+)
+from .facts import TEXT_ANSWER_FIELD, Facts, matching_items
 from .rules import RuleSpec
+from .schema import INTAKE_FIELDS
 from .waits import wait_from_days_ago, wait_from_months_ago, wait_from_today
 
 Builder = Callable[[Facts, datetime.date], dict]
@@ -36,24 +44,115 @@ def finding_builder(spec: RuleSpec, condition: CompiledGroup) -> Builder:
     explainers = {id(test): explainer(test) for test in tests}
     fields = [explained_fields(test) for test in tests]
     joined = sum(map(len, fields)) == len(frozenset().union(*fields))  # no field twice
-    reads_text = any(test.field == TEXT_ANSWER_FIELD for test in tests)
-    true_of = _true_tests_of(condition)
     wait = _wait_of(spec, condition, template)
+    fixed = fixed_true_tests(condition)
+    children = condition.children
+    flat_any = condition.kind == "any" and all(
+        isinstance(child, CompiledTest) for child in children
+    )
+    general = _merging_builder(template, condition, explainers, wait)
+    if not joined or (fixed is None and not flat_any):
+        return general
+    reads_text = any(test.field == TEXT_ANSWER_FIELD for test in tests)
+    return _joining_builder(
+        spec.code,
+        template,
+        fixed or children,
+        only_true=fixed is None,
+        wait=wait,
+        on_text=general if reads_text else None,
+    )
+
+
+def _merging_builder(
+    template: dict, condition: CompiledGroup, explainers: dict[int, Explainer], wait: Wait | None
+) -> Builder:
+    """For any rule: the true tests found by a walk of the condition, explained by ``because``."""
 
     def build(facts: Facts, on: datetime.date) -> dict:
         finding = template.copy()
-        fired = true_of(facts)
-        if not joined or (reads_text and facts.read_from_text):
-            finding["because"] = because(fired, facts, explainers)
-        elif len(fired) == 1:
-            finding["because"] = explainers[id(fired[0])](facts)
-        else:
-            finding["because"] = [entry for test in fired for entry in explainers[id(test)](facts)]
+        fired = true_tests(condition, facts.values)
+        finding["because"] = because(fired, facts, explainers)
         if wait is not None:
             finding["rescreen_after_days"] = wait(fired, facts, on)
         return finding
 
     return build
+
+
+def _joining_builder(
+    code: str,
+    template: dict,
+    tests: Sequence[CompiledTest],
+    *,
+    only_true: bool,
+    wait: Wait | None,
+    on_text: Builder | None,
+) -> Builder:
+    """For a rule whose tests all hold when it fires (or are the tests of one ``any``, of which
+    the true ones explain) and explain different fields: ``because`` is their entries, joined.
+
+    The builder is generated as Python source and compiled, one per rule: a finding then costs
+    one call, its tests checked and its answers copied inline, instead of a call per test and
+    per explanation (a screening makes about three findings, so that is most of its time). The
+    source holds only this code, the schema's field names and names bound to the rule's tests,
+    checks and explainers: nothing written in a rule is compiled. ``on_text`` (the merging
+    builder) explains a rule that reads `allergies` when free text ticked some.
+    """
+    names: dict[str, object] = {
+        "template": template,
+        "tests": tuple(tests),
+        "wait": wait,
+        "on_text": on_text,
+        "matching_items": matching_items,
+    }
+    lines = ["def build(facts, on):"]
+    if on_text is not None:
+        lines.append("    if facts.read_from_text: return on_text(facts, on)")
+    lines += ["    values, intake, because = facts.values, facts.intake, []"]
+    if only_true and wait is not None:
+        lines.append("    fired = []")
+    for number, test in enumerate(tests):
+        names[f"test{number}"], names[f"check{number}"] = test, test.check
+        indent = "    "
+        holds = f"check{number}(values)"
+        if test.inner is not None:  # its matching items are found once, for explaining
+            lines.append(f"    items{number} = matching_items(test{number}, facts)")
+            holds = f"items{number}"
+        if only_true:
+            lines.append(f"    if {holds}:")
+            indent = "        "
+            if wait is not None:
+                lines.append(f"{indent}fired.append(test{number})")
+        lines.append(indent + _entry_source(test, number, names))
+    lines += ["    finding = template.copy()", '    finding["because"] = because']
+    if wait is not None:
+        fired = "fired" if only_true else "tests"
+        lines.append(f'    finding["rescreen_after_days"] = wait({fired}, facts, on)')
+    lines.append("    return finding")
+    source = "\n".join(lines)
+    exec(compile(source, f"<finding of {code}>", "exec"), names)  # noqa: S102 (see above)
+    return names["build"]  # type: ignore[return-value]
+
+
+def _entry_source(test: CompiledTest, number: int, names: dict[str, object]) -> str:
+    """The statement that adds a true test's entries to ``because``."""
+    if test.inner is not None:  # the copies of its matching items (``items{number}``)
+        field = repr(INTAKE_FIELDS[test.field].name)
+        names[f"copy{number}"] = item_copier(INTAKE_FIELDS[test.field])
+        return (
+            f'because.append({{"field": {field}, "value": list(map(copy{number}, items{number}))}})'
+        )
+    if not test.plain:
+        names[f"explain{number}"] = explainer(test)
+        return f"because += explain{number}(facts)"
+    field = repr(INTAKE_FIELDS[test.field].name)  # the schema's own name
+    answer = f"intake[{field}]"
+    copy = answer_copier(INTAKE_FIELDS[test.field])
+    if copy is not None:
+        names[f"copy{number}"] = copy
+        answer = f"copy{number}({answer})"
+    return f'because.append({{"field": {field}, "value": {answer}}})'
 
 
 def _tests(group: CompiledGroup) -> list[CompiledTest]:
@@ -63,18 +162,6 @@ def _tests(group: CompiledGroup) -> list[CompiledTest]:
     for child in group.children:
         found += _tests(child) if isinstance(child, CompiledGroup) else [child]
     return found
-
-
-def _true_tests_of(condition: CompiledGroup) -> Callable[[Facts], Sequence[CompiledTest]]:
-    """The true tests of a condition that holds: known at compile time unless it has an ``any``."""
-    fixed = fixed_true_tests(condition)
-    if fixed is not None:
-        return lambda facts: fixed
-    children = condition.children
-    if condition.kind == "any" and all(isinstance(child, CompiledTest) for child in children):
-        # An ``any_item`` test finds its matching items once, for its entries and wait.
-        return lambda facts: [test for test in children if is_true(test, facts)]
-    return lambda facts: true_tests(condition, facts.values)
 
 
 def _wait_of(spec: RuleSpec, condition: CompiledGroup, template: dict) -> Wait | None:
@@ -95,18 +182,19 @@ def _wait_of(spec: RuleSpec, condition: CompiledGroup, template: dict) -> Wait |
 
     def wait(tests: Sequence[CompiledTest], facts: Facts, on: datetime.date) -> int:
         """Days from the screening day to re-screen, counted from the anchor's answer."""
-        anchors = [test for test in tests if test.field == anchor_field]
+        anchors = list(filter(is_anchor, tests))
         # Fired through another test as well: the cautious reading counts the full wait from
         # today. (Groups are only `all` and `any`: when every true test is an anchor, dropping
         # them all leaves the condition false, so there is nothing to check.)
         if len(anchors) < len(tests) and holds_without(condition, facts.values, is_anchor):
             return wait_from_today(on, length, unit)
         if item_field:
-            elapsed = min(
-                [item[item_field] for test in anchors for item in matching_items(test, facts)],
-                default=0,
-            )
-            return wait_from_days_ago(on, elapsed, length, unit)
+            elapsed = None
+            for test in anchors:
+                for item in matching_items(test, facts):
+                    if elapsed is None or item[item_field] < elapsed:
+                        elapsed = item[item_field]
+            return wait_from_days_ago(on, elapsed or 0, length, unit)
         months = facts.intake[anchor_field]
         return wait_from_months_ago(on, months if months is not None else 0, length, unit)
 

@@ -1,8 +1,9 @@
 """Compiled rule sets: one per published rule-set version, evaluated against validated intakes.
 
 A ``CompiledRuleSet`` is immutable and safe to share between threads. ``evaluate`` computes the
-facts of an intake once (medication matching, derived facts), runs one closure per rule (skipping
-the rules whose guard field is false or empty), and explains only the rules that fired.
+facts of an intake once (medication matching, derived facts), checks the rules whose guards the
+answers meet (one compiled check per rule, see ``compiler.py``) and builds the findings of the
+rules that fired (one builder per rule, see ``findings.py``).
 ``fired_codes`` stops before explaining: the outcome and the codes, for bulk comparisons.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from .decision import (
 )
 from .facts import prepare_facts, text_answer_codes
 from .findings import Builder, finding_builder
-from .rules import ACTIONS, RuleProblem, RuleSpec, validate_rule
+from .rules import RuleProblem, RuleSpec, validate_rule
 from .vocabulary import MedicationVocabulary
 from .wording import shown
 
@@ -70,33 +72,39 @@ class CompiledRuleSet:
     version: int
     rules: tuple[CompiledRule, ...]
     vocabulary: MedicationVocabulary
-    # The rules to check on every intake, and those behind guards (see ``compiler.guards``): a
-    # rule is listed under each of its guards and checked only when one of them is met: under a
-    # field that must be true or non-empty (``pregnant equals true``), under an answer a field
-    # must take (``acne_in_area equals "comedonal"``) or under a member a list or set must hold
-    # (``medication_classes contains "anticoagulant"``).
-    # Entries are (rule index, check, rule); a rule checked twice is found once. The check is
-    # None when meeting the guard is enough (``compiler.guard_suffices``): nothing to ask.
-    _unguarded: tuple[_Entry, ...] = dataclasses.field(init=False, repr=False, compare=False)
-    _by_true_field: tuple[tuple[_Entry, ...], ...] = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
+    # Rules are numbered in the order of their findings in a decision (``rule_order``, then
+    # rule-set order), so fired rules sorted by number need no sort key; only the findings of
+    # rules with the same severity and code (``_tied``) are sorted again, by their waits.
+    # By number: each rule's finding builder, and its code and outcome (for ``fired_codes``).
+    _builders: tuple[Builder, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _codes: tuple[str, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _outcomes: tuple[str, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _tied: frozenset[int] = dataclasses.field(init=False, repr=False, compare=False)
+    # The numbers of the postpone rules, from the first to the one after the last (their
+    # findings are next to each other in a decision, and only they have waits).
+    _postpone_numbers: tuple[int, int] = dataclasses.field(init=False, repr=False, compare=False)
+    # The rules to check on every intake, as (number, check), and those behind guards (see
+    # ``compiler.guards``): a rule is listed under each of its guards and checked only when one
+    # of them is met: under a field that must be true or non-empty (``pregnant equals true``),
+    # under an answer a field must take (``acne_in_area equals "comedonal"``) or under a member a
+    # list or set must hold (``medication_classes contains "anticoagulant"``). Under a guard,
+    # ``_Listed`` holds the numbers of the rules for which meeting it is enough
+    # (``compiler.guard_suffices``: nothing to ask) and (number, check) for the others; a rule
+    # found twice is found once.
+    _unguarded: tuple[_Checked, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _by_true_field: tuple[_Listed, ...] = dataclasses.field(init=False, repr=False, compare=False)
     _true_field_values: Callable[[dict], tuple] = dataclasses.field(
         init=False, repr=False, compare=False
     )
-    _by_answer: tuple[dict[object, tuple[_Entry, ...]], ...] = dataclasses.field(
+    _by_answer: tuple[dict[object, _Listed], ...] = dataclasses.field(
         init=False, repr=False, compare=False
     )
     _answers: Callable[[dict], tuple] = dataclasses.field(init=False, repr=False, compare=False)
-    _by_member: tuple[tuple[str, dict[object, tuple[_Entry, ...]]], ...] = dataclasses.field(
+    _by_member: tuple[tuple[str, dict[object, _Listed]], ...] = dataclasses.field(
         init=False, repr=False, compare=False
     )
     # The vocabulary classes read from free text as `allergies` answers (PRECAUTIONS.md 0.9).
     _text_codes: frozenset[str] = dataclasses.field(init=False, repr=False, compare=False)
-    # Entries are numbered in the order of their findings in a decision (``rule_order``, then
-    # rule-set order), so fired rules sorted by number need no sort key; only the findings of
-    # rules with the same severity and code are sorted again, by their waits.
-    _tied: frozenset[int] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         orders = [rule_order(rule.spec) for rule in self.rules]
@@ -104,51 +112,73 @@ class CompiledRuleSet:
         number = {index: rank for rank, index in enumerate(ranked)}
         shared = Counter(orders)
         tied = frozenset(number[index] for index, order in enumerate(orders) if shared[order] > 1)
-        unguarded: list[_Entry] = []
-        by_true_field: dict[str, list[_Entry]] = {}
-        by_value: dict[str, dict[str, dict[object, list[_Entry]]]] = {"answer": {}, "member": {}}
+        specs = [self.rules[index].spec for index in ranked]
+        actions = [SEVERITY[spec.action] for spec in specs]
+        postpone = SEVERITY["postpone"]
+        postpone_numbers = (bisect_left(actions, postpone), bisect_left(actions, postpone + 1))
+        unguarded: list[_Checked] = []
+        by_true_field: dict[str, _Table] = {}
+        by_value: dict[str, dict[str, dict[object, _Table]]] = {"answer": {}, "member": {}}
         for index, rule in enumerate(self.rules):
             rule_guards = guards(rule.condition)
             if rule_guards is None:
-                unguarded.append((number[index], rule.condition.check, rule))
+                unguarded.append((number[index], rule.condition.check))
                 continue
             exact = guard_suffices(rule.condition)
-            entry = (number[index], None if exact else rule.condition.check, rule)
+            listed = number[index] if exact else (number[index], rule.condition.check)
             for kind, name, values in sorted(rule_guards, key=_guard_order):
                 if kind == "true":
-                    by_true_field.setdefault(name, []).append(entry)
+                    by_true_field.setdefault(name, ([], []))[0 if exact else 1].append(listed)
                     continue
                 table = by_value[kind].setdefault(name, {})
                 for value in sorted(values, key=repr):
-                    table.setdefault(value, []).append(entry)
-        object.__setattr__(self, "_unguarded", tuple(unguarded))
-        object.__setattr__(self, "_by_true_field", tuple(map(tuple, by_true_field.values())))
-        object.__setattr__(self, "_true_field_values", _getter(tuple(by_true_field)))
+                    table.setdefault(value, ([], []))[0 if exact else 1].append(listed)
+        set_ = object.__setattr__
+        set_(self, "_builders", tuple(self.rules[index].finding for index in ranked))
+        set_(self, "_codes", tuple(spec.code for spec in specs))
+        set_(self, "_outcomes", tuple(OUTCOME_OF_ACTION[spec.action] for spec in specs))
+        set_(self, "_tied", tied)
+        set_(self, "_postpone_numbers", postpone_numbers)
+        set_(self, "_unguarded", tuple(unguarded))
+        set_(self, "_by_true_field", tuple(map(_frozen, by_true_field.values())))
+        set_(self, "_true_field_values", _getter(tuple(by_true_field)))
         by_answer = _frozen_tables(by_value["answer"])
-        object.__setattr__(self, "_by_answer", tuple(table for _, table in by_answer))
-        object.__setattr__(self, "_answers", _getter(tuple(name for name, _ in by_answer)))
-        object.__setattr__(self, "_by_member", _frozen_tables(by_value["member"]))
-        object.__setattr__(self, "_text_codes", text_answer_codes(self.vocabulary))
-        object.__setattr__(self, "_tied", tied)
+        set_(self, "_by_answer", tuple(table for _, table in by_answer))
+        set_(self, "_answers", _getter(tuple(name for name, _ in by_answer)))
+        set_(self, "_by_member", _frozen_tables(by_value["member"]))
+        set_(self, "_text_codes", text_answer_codes(self.vocabulary))
 
-    def _fired(self, values: dict) -> dict[int, CompiledRule]:
-        """The rules whose condition holds, by their number (see ``_tied``)."""
-        fired = {index: rule for index, check, rule in self._unguarded if check(values)}
-        # C-level passes pick the guard fields that are true or non-empty, and the entries of
-        # the answers given (most answers have none).
-        for entries in compress(self._by_true_field, self._true_field_values(values)):
-            for index, check, rule in entries:
-                if check is None or check(values):
-                    fired[index] = rule
-        for entries in filter(None, map(dict.get, self._by_answer, self._answers(values))):
-            for index, check, rule in entries:
-                if check is None or check(values):
-                    fired[index] = rule
-        for name, by_member in self._by_member:
+    def _fired(self, values: dict) -> set[int]:
+        """The numbers of the rules whose condition holds.
+
+        Plain loops: in this Python a comprehension costs a function call, more than the few
+        rules it would go over.
+        """
+        fired = set()
+        add, update = fired.add, fired.update
+        for number, check in self._unguarded:
+            if check(values):
+                add(number)
+        # C-level passes pick the guard fields that are true or non-empty, and the rules listed
+        # under the answers given (most answers have none).
+        for enough, checked in compress(self._by_true_field, self._true_field_values(values)):
+            update(enough)
+            for number, check in checked:
+                if check(values):
+                    add(number)
+        for enough, checked in filter(None, map(dict.get, self._by_answer, self._answers(values))):
+            update(enough)
+            for number, check in checked:
+                if check(values):
+                    add(number)
+        for name, table in self._by_member:
             for member in values[name]:
-                for index, check, rule in by_member.get(member, ()):
-                    if check is None or check(values):
-                        fired[index] = rule
+                listed = table.get(member)
+                if listed is not None:
+                    update(listed[0])
+                    for number, check in listed[1]:
+                        if check(values):
+                            add(number)
         return fired
 
     def evaluate(self, intake: dict, *, on: datetime.date) -> dict:
@@ -158,14 +188,24 @@ class CompiledRuleSet:
         raises on a valid intake. The JSON is new on every call and shares nothing with the intake.
         """
         facts = prepare_facts(intake, self.vocabulary, self._text_codes)
-        fired = self._fired(facts.values)
-        findings = [fired[number].finding(facts, on) for number in sorted(fired)]
+        fired = sorted(self._fired(facts.values))
+        builders = self._builders
+        findings = []
+        for number in fired:
+            findings.append(builders[number](facts, on))
         if len(findings) > 1 and not self._tied.isdisjoint(fired):
             findings.sort(key=finding_order)
+        first, after = self._postpone_numbers
+        longest = None
+        for finding in findings[bisect_left(fired, first) : bisect_left(fired, after)]:
+            wait = finding["rescreen_after_days"]
+            if wait is not None and (longest is None or wait > longest):
+                longest = wait
         return decision_json(
             findings,
             rule_set_version=self.version,
             on=on,
+            longest_wait=longest,
             medications=facts.recognised,
             unrecognised_medications=facts.unrecognised_medications + facts.unrecognised_products,
         )
@@ -181,13 +221,19 @@ class CompiledRuleSet:
         fired = self._fired(facts.values)
         if not fired:
             return FiredCodes("proceed", ())
-        specs = [rule.spec for rule in fired.values()]
-        severest = min([SEVERITY[spec.action] for spec in specs])
-        codes = tuple(sorted({spec.code for spec in specs}))
-        return FiredCodes(OUTCOME_OF_ACTION[ACTIONS[severest]], codes)
+        codes = sorted(set(map(self._codes.__getitem__, fired)))
+        return FiredCodes(self._outcomes[min(fired)], tuple(codes))
 
 
-_Entry = tuple[int, Callable[[dict], bool] | None, CompiledRule]
+_Checked = tuple[int, Callable[[dict], bool]]
+# The rules listed under one guard: the numbers of those that hold when it is met, and the others.
+_Listed = tuple[tuple[int, ...], tuple[_Checked, ...]]
+_Table = tuple[list[int], list[_Checked]]
+
+
+def _frozen(table: _Table) -> _Listed:
+    enough, checked = table
+    return tuple(enough), tuple(checked)
 
 
 def _guard_order(guard: tuple[str, str, frozenset | None]) -> tuple:
@@ -196,10 +242,10 @@ def _guard_order(guard: tuple[str, str, frozenset | None]) -> tuple:
     return (kind, name, sorted(map(repr, values or ())))
 
 
-def _frozen_tables(tables: dict[str, dict[object, list[_Entry]]]) -> tuple:
+def _frozen_tables(tables: dict[str, dict[object, _Table]]) -> tuple:
     return tuple(
-        (name, {value: tuple(entries) for value, entries in table.items()})
-        for name, table in tables.items()
+        (name, {value: _frozen(table) for value, table in by_value.items()})
+        for name, by_value in tables.items()
     )
 
 
