@@ -30,7 +30,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.sql import InsertQuery
 
 from screening.sql import prepared_cursor
@@ -44,7 +44,11 @@ def chain_of(clinic_id) -> int:
 
 def event_hash(event, *, chain: int, position: int, previous_hash: str) -> str:
     """The hash of an event (a model instance or a row of `values()`) at its place in a chain."""
-    text = f'[{chain},{position},"{previous_hash}",{_fields_json(event)}'
+    return _hash(_fields_json(event), chain=chain, position=position, previous_hash=previous_hash)
+
+
+def _hash(fields_json: str, *, chain: int, position: int, previous_hash: str) -> str:
+    text = f'[{chain},{position},"{previous_hash}",{fields_json}'
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -119,7 +123,7 @@ def append(event, save) -> None:
 
     chain = chain_of(event.clinic_id)
     fields = _fields_json(event)
-    first_hash = event_hash(event, chain=chain, position=1, previous_hash=GENESIS)
+    first_hash = _hash(fields, chain=chain, position=1, previous_hash=GENESIS)
     head_params = [chain, GENESIS, first_hash, fields]
     if connection.vendor == "postgresql":
         with prepared_cursor() as cursor:
@@ -162,8 +166,9 @@ def _insert_sql(model) -> str:
 
 def _insert_params(event) -> list:
     """The event's values as Django prepares them for its INSERT."""
+    db = connections[DEFAULT_DB_ALIAS]  # not the `connection` proxy, which looks it up each time
     return [
-        field.get_db_prep_save(field.pre_save(event, add=True), connection=connection)
+        field.get_db_prep_save(field.pre_save(event, add=True), connection=db)
         for field in _inserted_fields(type(event))
     ]
 
