@@ -199,7 +199,9 @@ class _Source:
     def __init__(self):
         self.names: dict[str, object] = {}  # the rule's values and the item checks, by name
         self.checks: list[tuple[CompiledTest | CompiledGroup, str]] = []
-        self.later: list[tuple[str, CompiledGroup]] = []
+        # Set after compiling: (name, group) binds an item group's check to a name, and
+        # (group, child) gives a group of one child that child's check.
+        self.later: list[tuple[str | CompiledGroup, CompiledGroup | CompiledTest]] = []
 
     def bind(self, value: object) -> str:
         name = f"_{len(self.names)}"
@@ -221,8 +223,11 @@ class _Source:
         checks = eval(compile(f"({lambdas})", "<condition>", "eval"), self.names)  # noqa: S307
         for (node, _), check in zip(self.checks, checks, strict=True):
             object.__setattr__(node, "check", check)
-        for name, group in self.later:
-            self.names[name] = group.check
+        for name_or_group, node in self.later:
+            if isinstance(name_or_group, str):
+                self.names[name_or_group] = node.check
+            else:
+                object.__setattr__(name_or_group, "check", node.check)
 
 
 def _group(node: dict, scope, source: _Source) -> tuple[CompiledGroup, str]:
@@ -233,7 +238,10 @@ def _group(node: dict, scope, source: _Source) -> tuple[CompiledGroup, str]:
     ]
     group = CompiledGroup(kind, tuple(child for child, _ in built), _unset)
     expression = f" {'and' if kind == 'all' else 'or'} ".join(f"({each})" for _, each in built)
-    source.add(group, expression)
+    if len(built) == 1:  # the child's own check will do
+        source.later.append((group, built[0][0]))
+    else:
+        source.add(group, expression)
     return group, expression
 
 

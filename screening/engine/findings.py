@@ -41,7 +41,6 @@ def finding_builder(spec: RuleSpec, condition: CompiledGroup) -> Builder:
     """``build(facts, on)``: the finding of this rule, which fired on these facts, on day ``on``."""
     template = finding_template(spec)
     tests = _tests(condition)
-    explainers = {id(test): explainer(test) for test in tests}
     fields = [explained_fields(test) for test in tests]
     joined = sum(map(len, fields)) == len(frozenset().union(*fields))  # no field twice
     wait = _wait_of(spec, condition, template)
@@ -50,17 +49,16 @@ def finding_builder(spec: RuleSpec, condition: CompiledGroup) -> Builder:
     flat_any = condition.kind == "any" and all(
         isinstance(child, CompiledTest) for child in children
     )
-    general = _merging_builder(template, condition, explainers, wait)
+    reads_text = any(test.field == TEXT_ANSWER_FIELD for test in tests)
+    # Made only when needed: a rule set of thousands of rules keeps fewer objects alive.
+    general = None
+    if not joined or (fixed is None and not flat_any) or reads_text:
+        explainers = {id(test): explainer(test) for test in tests}
+        general = _merging_builder(template, condition, explainers, wait)
     if not joined or (fixed is None and not flat_any):
         return general
-    reads_text = any(test.field == TEXT_ANSWER_FIELD for test in tests)
     return _joining_builder(
-        spec.code,
-        template,
-        fixed or children,
-        only_true=fixed is None,
-        wait=wait,
-        on_text=general if reads_text else None,
+        spec.code, template, fixed or children, only_true=fixed is None, wait=wait, on_text=general
     )
 
 
