@@ -1,6 +1,7 @@
 """Playwright driving Debian's Chromium against pytest-django's live server."""
 
 import base64
+import contextlib
 import os
 import shutil
 import threading
@@ -107,7 +108,14 @@ def published_rules(transactional_db):
 @pytest.fixture
 def page(transactional_db, browser, live_server):
     # Set up after the database, so torn down before its flush (see leave_quietly).
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 800, "height": 1200})
+    with quiet_page(browser, live_server, viewport={"width": 800, "height": 1200}) as page:
+        yield page
+
+
+@contextlib.contextmanager
+def quiet_page(browser, live_server, **options):
+    """A page in a browser context of its own, closed once its requests are answered."""
+    context = browser.new_context(base_url=live_server.url, **options)
     in_flight = set()
     context.on("request", lambda request: in_flight.add(request))
     context.on("requestfinished", lambda request: in_flight.discard(request))

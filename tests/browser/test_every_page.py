@@ -23,7 +23,7 @@ from screening.rules.seed import seed_scenarios_v1
 from screening.rules.versions import start_draft
 from tests.accounts.test_access import ANON, OK, ROUTES, TO_LOGIN, URL_ARGS
 from tests.audit.support import amend, override
-from tests.browser.conftest import leave_quietly, sideways_overflow, signed_in
+from tests.browser.conftest import quiet_page, sideways_overflow, signed_in
 from tests.conftest import PASSWORD, ROLES, make_member
 from tests.intake.factories import HEALTHY, answers, make_draft
 from tests.records.factories import make_client, make_screening
@@ -145,19 +145,11 @@ class Checker:
     def visitor(self, browser, live_server, name, user=None):
         """One browser context for a visitor, signed in as `user`; its first page is also checked
         at a desktop's width (where the navigation opens out)."""
-        context = browser.new_context(base_url=live_server.url)
-        in_flight = set()
-        context.on("request", lambda request: in_flight.add(request))
-        context.on("requestfinished", lambda request: in_flight.discard(request))
-        context.on("requestfailed", lambda request: in_flight.discard(request))
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        if user is not None:
-            signed_in(page, live_server, user)
-        self.visitor_name, self.axe_widths = name, (PHONE, DESKTOP)
-        yield page
-        leave_quietly(page, in_flight)
-        context.close()
+        with quiet_page(browser, live_server) as page:
+            if user is not None:
+                signed_in(page, live_server, user)
+            self.visitor_name, self.axe_widths = name, (PHONE, DESKTOP)
+            yield page
 
     def route(self, page, name, clinic, user):
         """Check the page of the route `name`, its arguments made once (by URL_ARGS)."""
