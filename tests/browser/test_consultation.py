@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django import forms
+from django.db import OperationalError
 from playwright.sync_api import expect
 
 from screening.accounts.models import Role
@@ -88,7 +89,12 @@ def screen(page):
 def wait_for_saved(predicate, timeout=10):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        draft = Draft.objects.first()  # made by the first save
+        try:
+            draft = Draft.objects.first()  # made by the first save
+        except OperationalError as error:  # SQLite: the page's autosave is writing it; look again
+            if "locked" not in str(error):
+                raise
+            draft = None
         if draft is not None and predicate(draft.data):
             return draft.data
         time.sleep(0.1)
