@@ -71,6 +71,7 @@ def screen_draft(
 
 
 def own_drafts(clinic, practitioner):
+    """The practitioner's own drafts in their clinic."""
     return Draft.objects.for_clinic(clinic).filter(practitioner=practitioner)
 
 

@@ -32,27 +32,22 @@ from .forms import (
 )
 from .models import Draft, Invitation
 from .review import client_review, unchecked_sections
-from .services import discard_draft, screen_draft
+from .services import discard_draft, own_drafts, screen_draft
 
 # The session's note of a new consultation started for a returning client: its token and answers.
 RETURNING_CLIENT = "returning_client"
 
 
-def own_drafts(request):
-    """The signed-in practitioner's own drafts in their clinic."""
-    return Draft.objects.for_clinic(request.clinic).filter(practitioner=request.user)
-
-
 def own_draft(request, token) -> Draft:
     """The signed-in practitioner's own draft in their clinic; anyone else's is a 404."""
-    return get_object_or_404(own_drafts(request), pk=token)
+    return get_object_or_404(own_drafts(request.clinic, request.user), pk=token)
 
 
 def own_or_new_draft(request, token, *, with_invitation=False) -> Draft:
     """The practitioner's own draft, or a new one not saved yet when no draft has this token;
     anyone else's is a 404. `with_invitation`: read the invitation it was started from (if any)
     in the same query."""
-    drafts = own_drafts(request)
+    drafts = own_drafts(request.clinic, request.user)
     if with_invitation:
         drafts = drafts.select_related("invitation")
     draft = drafts.filter(pk=token).first()
