@@ -56,6 +56,7 @@ from .sections import (
     consultation_layout,
     field_names,
     row_counts,
+    rows_with_counts,
     sections_with_rows,
 )
 
@@ -403,7 +404,7 @@ class IntakeForm(CleanTextForm):
         self.today = today or timezone.localdate()
         counts = row_counts(self.data if self.is_bound else self.initial)
         self.sections = sections_with_rows(counts)
-        self.rows = {rows.name: rows for rows in _row_editors(self.sections)}
+        self.rows = {rows.name: rows for rows in rows_with_counts(counts)}
         for usual, count in zip(ROW_EDITORS, counts, strict=True):
             for row in range(usual.count + 1, count + 1):
                 for column in usual.columns:
@@ -647,14 +648,6 @@ class IntakeForm(CleanTextForm):
 for _rows in ROW_EDITORS:
     IntakeForm.base_fields.update(_row_fields(_rows))
 share_fields(IntakeForm)
-
-
-def _row_editors(items):
-    for item in items:
-        if isinstance(item, Rows):
-            yield item
-        elif hasattr(item, "items"):
-            yield from _row_editors(item.items)
 
 
 @functools.cache

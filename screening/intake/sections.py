@@ -177,12 +177,18 @@ def _given(value: object) -> bool:
 
 
 @functools.lru_cache(maxsize=32)
+def rows_with_counts(counts: tuple[int, ...]) -> tuple[Rows, ...]:
+    """`ROW_EDITORS` with each list's rows counted as `counts` (in their order)."""
+    return tuple(
+        dataclasses.replace(rows, count=count)
+        for rows, count in zip(ROW_EDITORS, counts, strict=True)
+    )
+
+
+@functools.lru_cache(maxsize=32)
 def sections_with_rows(counts: tuple[int, ...]) -> tuple[Section, ...]:
     """`SECTIONS` with each list's rows counted as `counts` (in the order of `ROW_EDITORS`)."""
-    resized = {
-        rows: dataclasses.replace(rows, count=count)
-        for rows, count in zip(ROW_EDITORS, counts, strict=True)
-    }
+    resized = dict(zip(ROW_EDITORS, rows_with_counts(counts), strict=True))
 
     def items_of(items):
         return tuple(
@@ -208,7 +214,7 @@ def field_names(sections: tuple[Section, ...]) -> tuple[str, ...]:
 FIELD_NAMES = field_names(SECTIONS)
 #: The questions of every row a list can grow to.
 ALL_ROW_NAMES = tuple(
-    name for rows in ROW_EDITORS for name in dataclasses.replace(rows, count=MOST_ROWS).field_names
+    name for rows in rows_with_counts((MOST_ROWS,) * len(ROW_EDITORS)) for name in rows.field_names
 )
 
 
