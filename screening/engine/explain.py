@@ -70,23 +70,31 @@ def because(
     """The finding's ``because``: the entries of the true tests (``explainers`` by id(test)), one
     per field (lists are merged), then the free text that ticked `allergies` answers."""
     intake = facts.intake
-    merged: dict[str, object] = {}
+    entries: list[dict] = []
     read_from_text: list[dict] = []
     for test in tests:
         if facts.read_from_text and _only_read_from_text(test, intake):
             _explain_text(test, facts, read_from_text)
-            continue
-        for entry in explainers[id(test)](facts):
-            field, value = entry["field"], entry["value"]
-            known = merged.get(field)
-            if known is None:
-                merged[field] = value
-            elif isinstance(known, list) and isinstance(value, list):
-                for item in value:
-                    if item not in known:
-                        known.append(item)
-    found = [{"field": field, "value": value} for field, value in merged.items()]
+        else:
+            entries += explainers[id(test)](facts)
+    found = merged(entries)
     return found + read_from_text if read_from_text else found
+
+
+def merged(entries: list[dict]) -> list[dict]:
+    """The entries of ``because`` one per field, in order: a field's first answer, with the
+    items of its later lists added (an answer of None gives way to the next)."""
+    by_field: dict[str, object] = {}
+    for entry in entries:
+        field, value = entry["field"], entry["value"]
+        known = by_field.get(field)
+        if known is None:
+            by_field[field] = value
+        elif isinstance(known, list) and isinstance(value, list):
+            for item in value:
+                if item not in known:
+                    known.append(item)
+    return [{"field": field, "value": value} for field, value in by_field.items()]
 
 
 def answer_copier(spec: FieldSpec) -> Callable[[object], object] | None:

@@ -140,6 +140,12 @@ def _read_answers_from_text(
     facts.read_from_text = read
 
 
+def has_item_facts(field: str) -> bool:
+    """Whether the values of a list of objects are new items, parallel to the intake's, with
+    derived item facts (``classes``), rather than the intake's own list."""
+    return any(item.derived for item in INTAKE_FIELDS[field].items)
+
+
 def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
     """The intake's items of the list a test is about that make it true (none: it is false).
 

@@ -1,9 +1,9 @@
 """A rule's finding JSON, built by a function made for that rule when the rule set is compiled.
 
 Every finding of a rule has the same texts; its ``because`` and wait depend on the answers. So
-``finding_builder`` decides once per rule how to find the tests that made it fire (all of them,
-the true ones of a single ``any``, or a walk of the condition), how to explain them (each test's
-entries joined, unless two tests explain one field or `allergies` was read from free text) and
+``finding_builder`` decides once per rule how to find the tests that made it fire (the walk of
+its condition is written out as statements), how to explain them (each test's entries joined,
+merged when two tests explain one field, and the free text that ticked `allergies` answers) and
 how long the wait is, and returns a function that does only that on each screening.
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import compress
 
 from .compiler import (
     CompiledGroup,
@@ -27,14 +29,14 @@ from .explain import (
     explained_fields,
     explainer,
     item_copier,
+    merged,
 )
-from .facts import TEXT_ANSWER_FIELD, Facts, matching_items
+from .facts import TEXT_ANSWER_FIELD, Facts, has_item_facts, matching_items
 from .rules import RuleSpec
 from .schema import INTAKE_FIELDS
 from .waits import wait_from_days_ago, wait_from_months_ago, wait_from_today
 
 Builder = Callable[[Facts, datetime.date], dict]
-Wait = Callable[[Sequence[CompiledTest], Facts, datetime.date], int]
 
 
 def finding_builder(spec: RuleSpec, condition: CompiledGroup) -> Builder:
@@ -42,95 +44,174 @@ def finding_builder(spec: RuleSpec, condition: CompiledGroup) -> Builder:
     template = finding_template(spec)
     tests = _tests(condition)
     fields = [explained_fields(test) for test in tests]
-    joined = sum(map(len, fields)) == len(frozenset().union(*fields))  # no field twice
+    merge = sum(map(len, fields)) != len(frozenset().union(*fields))  # a field explained twice
     wait = _wait_of(spec, condition, template)
-    fixed = fixed_true_tests(condition)
-    children = condition.children
-    flat_any = condition.kind == "any" and all(
-        isinstance(child, CompiledTest) for child in children
-    )
-    reads_text = any(test.field == TEXT_ANSWER_FIELD for test in tests)
     # Made only when needed: a rule set of thousands of rules keeps fewer objects alive.
-    general = None
-    if not joined or (fixed is None and not flat_any) or reads_text:
+    on_text = None
+    if any(test.field == TEXT_ANSWER_FIELD for test in tests):
         explainers = {id(test): explainer(test) for test in tests}
-        general = _merging_builder(template, condition, explainers, wait)
-    if not joined or (fixed is None and not flat_any):
-        return general
-    return _joining_builder(
-        spec.code, template, fixed or children, only_true=fixed is None, wait=wait, on_text=general
-    )
+        on_text = _walking_builder(template, condition, explainers, wait)
+    return _compiled_builder(spec.code, template, condition, tests, merge, wait, on_text)
 
 
-def _merging_builder(
+def _walking_builder(
     template: dict, condition: CompiledGroup, explainers: dict[int, Explainer], wait: Wait | None
 ) -> Builder:
-    """For any rule: the true tests found by a walk of the condition, explained by ``because``."""
+    """For any rule: the true tests found by a walk of the condition, explained by ``because``
+    (which also explains the answers of `allergies` read from free text)."""
 
     def build(facts: Facts, on: datetime.date) -> dict:
         finding = template.copy()
         fired = true_tests(condition, facts.values)
         finding["because"] = because(fired, facts, explainers)
         if wait is not None:
-            finding["rescreen_after_days"] = wait(fired, facts, on)
+            finding["rescreen_after_days"] = wait.of_true_tests(fired, facts, on)
         return finding
 
     return build
 
 
-def _joining_builder(
+def _compiled_builder(
     code: str,
     template: dict,
+    condition: CompiledGroup,
     tests: Sequence[CompiledTest],
-    *,
-    only_true: bool,
+    merge: bool,
     wait: Wait | None,
     on_text: Builder | None,
 ) -> Builder:
-    """For a rule whose tests all hold when it fires (or are the tests of one ``any``, of which
-    the true ones explain) and explain different fields: ``because`` is their entries, joined.
+    """The builder of one rule, generated as Python source and compiled.
 
-    The builder is generated as Python source and compiled, one per rule: a finding then costs
-    one call, its tests checked and its answers copied inline, instead of a call per test and
-    per explanation (a screening makes about three findings, so that is most of its time). The
-    source holds only this code, the schema's field names and names bound to the rule's tests,
-    checks and explainers: nothing written in a rule is compiled. ``on_text`` (the merging
-    builder) explains a rule that reads `allergies` when free text ticked some.
+    Its statements walk the condition as ``true_tests`` would (every child of a true ``all``
+    group holds; the children of an ``any`` group are checked), add each true test's entries to
+    ``because`` inline and note what its wait is counted from: a finding then costs one call,
+    instead of a call per test, per explanation and per wait. The source holds only this code,
+    the schema's field names and names bound to the rule's tests, checks and explainers: nothing
+    written in a rule is compiled. ``on_text`` (the walking builder) explains a rule that reads
+    `allergies` when free text ticked some.
     """
-    names: dict[str, object] = {
-        "template": template,
-        "tests": tuple(tests),
-        "wait": wait,
-        "on_text": on_text,
-        "matching_items": matching_items,
-    }
-    lines = ["def build(facts, on):"]
+    source = _BuilderSource(tests, wait, _wait_plan(condition, tests, wait))
+    source.names.update(template=template, on_text=on_text, merged=merged)
     if on_text is not None:
-        lines.append("    if facts.read_from_text: return on_text(facts, on)")
-    lines += ["    values, intake, because = facts.values, facts.intake, []"]
-    if only_true and wait is not None:
-        lines.append("    fired = []")
-    for number, test in enumerate(tests):
-        names[f"test{number}"], names[f"check{number}"] = test, test.check
-        indent = "    "
-        holds = f"check{number}(values)"
-        if test.inner is not None:  # its matching items are found once, for explaining
-            lines.append(f"    items{number} = matching_items(test{number}, facts)")
-            holds = f"items{number}"
-        if only_true:
-            lines.append(f"    if {holds}:")
-            indent = "        "
-            if wait is not None:
-                lines.append(f"{indent}fired.append(test{number})")
-        lines.append(indent + _entry_source(test, number, names))
-    lines += ["    finding = template.copy()", '    finding["because"] = because']
+        source.add(1, "if facts.read_from_text: return on_text(facts, on)")
+    source.add(1, "values, intake, because = facts.values, facts.intake, []")
+    if source.plan.start:
+        source.add(1, source.plan.start)
+    source.explain_true(condition, 1)
+    source.add(1, "finding = template.copy()")
+    source.add(1, f'finding["because"] = {"merged(because)" if merge else "because"}')
     if wait is not None:
-        fired = "fired" if only_true else "tests"
-        lines.append(f'    finding["rescreen_after_days"] = wait({fired}, facts, on)')
-    lines.append("    return finding")
-    source = "\n".join(lines)
-    exec(compile(source, f"<finding of {code}>", "exec"), names)  # noqa: S102 (see above)
-    return names["build"]  # type: ignore[return-value]
+        source.add(1, f'finding["rescreen_after_days"] = {source.plan.days}')
+    source.add(1, "return finding")
+    return source.compile(f"<finding of {code}>")
+
+
+@dataclass(frozen=True)
+class _WaitPlan:
+    """What the generated builder notes about each true test to count its finding's wait."""
+
+    start: str = ""  # the statement before the walk
+    days: str = ""  # the expression of the wait, after it
+    note_fired: bool = False  # every true test, for ``Wait.of_true_tests``
+    note_anchors: bool = False  # the items of the true tests of the anchor's list
+    from_today_unless_anchor: bool = False  # a true test that is not the anchor: from today
+
+
+def _wait_plan(condition: CompiledGroup, tests: Sequence[CompiledTest], wait: Wait | None):
+    """How the builder counts a finding's wait, decided from the condition's shape where it can:
+    with no anchor, from today; when every test holds whenever the rule fires, from the anchor
+    (dropping it leaves the condition false); for one ``any`` of tests, from today when a test
+    other than the anchor is true. Otherwise, ``Wait.of_true_tests`` on the true tests."""
+    if wait is None:
+        return _WaitPlan()
+    if not any(map(wait.is_anchor, tests)):
+        return _WaitPlan(days="wait.from_today(on)")
+    anchored = "wait.from_anchors(anchored, facts, on)"
+    if fixed_true_tests(condition) is not None:
+        return _WaitPlan("anchored = []", anchored, note_anchors=True)
+    if condition.kind == "any" and all(
+        isinstance(child, CompiledTest) for child in condition.children
+    ):
+        return _WaitPlan(
+            "anchored, from_today = [], False",
+            f"wait.from_today(on) if from_today else {anchored}",
+            note_anchors=True,
+            from_today_unless_anchor=True,
+        )
+    return _WaitPlan("fired = []", "wait.of_true_tests(fired, facts, on)", note_fired=True)
+
+
+class _BuilderSource:
+    """The lines of one builder's source and the names they use, bound by name."""
+
+    def __init__(self, tests: Sequence[CompiledTest], wait: Wait | None, plan: _WaitPlan):
+        self.number = {id(test): number for number, test in enumerate(tests)}
+        self.wait, self.plan = wait, plan
+        self.names: dict[str, object] = {
+            "compress": compress,
+            "matching_items": matching_items,
+            "wait": wait,
+        }
+        for number, test in enumerate(tests):
+            self.names[f"test{number}"], self.names[f"check{number}"] = test, test.check
+        self.lines = ["def build(facts, on):"]
+
+    def add(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    def compile(self, filename: str) -> Builder:
+        exec(compile("\n".join(self.lines), filename, "exec"), self.names)  # noqa: S102 (above)
+        return self.names["build"]  # type: ignore[return-value]
+
+    def explain_true(self, node: CompiledGroup | CompiledTest, depth: int) -> None:
+        """Statements explaining a node that holds."""
+        if isinstance(node, CompiledTest):
+            self.explain_test(node, depth, items_found=False)
+        elif node.kind == "all" or len(node.children) == 1:
+            for child in node.children:
+                self.explain_true(child, depth)
+        else:
+            for child in node.children:
+                self.add(depth, f"if {self.holds(child, depth)}:")
+                if isinstance(child, CompiledTest):
+                    self.explain_test(child, depth + 1, items_found=True)
+                else:
+                    self.explain_true(child, depth + 1)
+
+    def holds(self, node: CompiledGroup | CompiledTest, depth: int) -> str:
+        """An expression true when the node holds (an ``any_item`` test's matching items)."""
+        if isinstance(node, CompiledGroup):
+            name = f"group{len(self.names)}"
+            self.names[name] = node.check
+            return f"{name}(values)"
+        number = self.number[id(node)]
+        if node.inner is None:
+            return f"check{number}(values)"
+        self.names[f"inner{number}"] = node.inner.check
+        field = repr(INTAKE_FIELDS[node.field].name)
+        # The intake's items whose values pass the item group's check, in C-level passes.
+        if has_item_facts(node.field):
+            matching = f"compress(intake[{field}], map(inner{number}, values[{field}]))"
+        else:
+            matching = f"filter(inner{number}, intake[{field}])"
+        self.add(depth, f"items{number} = list({matching})")
+        return f"items{number}"
+
+    def explain_test(self, test: CompiledTest, depth: int, *, items_found: bool) -> None:
+        """Statements adding a true test's entries to ``because`` and noting it for the wait
+        (``items_found``: an ``any_item`` test's matching items are in ``items{number}``)."""
+        number = self.number[id(test)]
+        if test.inner is not None and not items_found:
+            self.holds(test, depth)
+        self.add(depth, _entry_source(test, number, self.names))
+        plan, anchor = self.plan, self.wait is not None and self.wait.is_anchor(test)
+        if plan.note_fired:
+            self.add(depth, f"fired.append(test{number})")
+        elif anchor and plan.note_anchors and self.wait.item_field:
+            items = f"items{number}" if test.inner else f"matching_items(test{number}, facts)"
+            self.add(depth, f"anchored.append({items})")
+        elif not anchor and plan.from_today_unless_anchor:
+            self.add(depth, "from_today = True")
 
 
 def _entry_source(test: CompiledTest, number: int, names: dict[str, object]) -> str:
@@ -162,38 +243,57 @@ def _tests(group: CompiledGroup) -> list[CompiledTest]:
     return found
 
 
+@dataclass(frozen=True)
+class Wait:
+    """How a finding's wait is counted: ``length`` ``unit`` from the screening day, or from the
+    answer of ``anchor_field`` (PRECAUTIONS.md section 0, rule 8)."""
+
+    condition: CompiledGroup
+    length: int
+    unit: str
+    anchor_field: str | None  # None: from the screening day
+    item_field: str  # the anchor's field in the items of its list ("" when it is no list)
+
+    def is_anchor(self, test: CompiledTest) -> bool:
+        return test.field == self.anchor_field
+
+    def from_today(self, on: datetime.date) -> int:
+        return wait_from_today(on, self.length, self.unit)
+
+    def from_anchors(self, matched: Sequence[list[dict]], facts: Facts, on: datetime.date) -> int:
+        """Counted from the anchor's answer: the latest item of ``matched`` (the matching items
+        of each true test of the anchor's list), or the months of a single answer."""
+        if self.item_field:
+            elapsed = None
+            for items in matched:
+                for item in items:
+                    if elapsed is None or item[self.item_field] < elapsed:
+                        elapsed = item[self.item_field]
+            return wait_from_days_ago(on, elapsed or 0, self.length, self.unit)
+        months = facts.intake[self.anchor_field]
+        return wait_from_months_ago(on, months if months is not None else 0, self.length, self.unit)
+
+    def of_true_tests(self, tests: Sequence[CompiledTest], facts: Facts, on: datetime.date) -> int:
+        """The wait of a finding whose true tests are ``tests``, for any condition."""
+        anchors = list(filter(self.is_anchor, tests))
+        # Fired through another test as well: the cautious reading counts the full wait from
+        # today. (Groups are only `all` and `any`: when every true test is an anchor, dropping
+        # them all leaves the condition false, so there is nothing to check.)
+        if len(anchors) < len(tests) and holds_without(
+            self.condition, facts.values, self.is_anchor
+        ):
+            return self.from_today(on)
+        matched = [matching_items(test, facts) for test in anchors] if self.item_field else []
+        return self.from_anchors(matched, facts, on)
+
+
 def _wait_of(spec: RuleSpec, condition: CompiledGroup, template: dict) -> Wait | None:
     """How to count the wait of a finding; None when it is in the template (a fixed number of
     days, or until resolved) or there is none."""
     if spec.action != "postpone" or spec.wait_days is None:
         return None
-    length, unit, wait_from = spec.wait_days, spec.wait_unit, spec.wait_from
-    if wait_from is None:
-        if unit == "days":
-            template["rescreen_after_days"] = length
-            return None
-        return lambda tests, facts, on: wait_from_today(on, length, unit)
-    anchor_field, _, item_field = wait_from.partition(".")
-
-    def is_anchor(test: CompiledTest) -> bool:
-        return test.field == anchor_field
-
-    def wait(tests: Sequence[CompiledTest], facts: Facts, on: datetime.date) -> int:
-        """Days from the screening day to re-screen, counted from the anchor's answer."""
-        anchors = list(filter(is_anchor, tests))
-        # Fired through another test as well: the cautious reading counts the full wait from
-        # today. (Groups are only `all` and `any`: when every true test is an anchor, dropping
-        # them all leaves the condition false, so there is nothing to check.)
-        if len(anchors) < len(tests) and holds_without(condition, facts.values, is_anchor):
-            return wait_from_today(on, length, unit)
-        if item_field:
-            elapsed = None
-            for test in anchors:
-                for item in matching_items(test, facts):
-                    if elapsed is None or item[item_field] < elapsed:
-                        elapsed = item[item_field]
-            return wait_from_days_ago(on, elapsed or 0, length, unit)
-        months = facts.intake[anchor_field]
-        return wait_from_months_ago(on, months if months is not None else 0, length, unit)
-
-    return wait
+    if spec.wait_from is None and spec.wait_unit == "days":
+        template["rescreen_after_days"] = spec.wait_days
+        return None
+    anchor_field, _, item_field = (spec.wait_from or "").partition(".")
+    return Wait(condition, spec.wait_days, spec.wait_unit, anchor_field or None, item_field)

@@ -293,6 +293,22 @@ def test_it_counts_from_the_event_when_other_tests_only_narrow_the_rule():
     assert decision["findings"][0]["rescreen_after_days"] == 170
 
 
+@pytest.mark.parametrize(("pregnant", "days"), [(False, 170), (True, 180)])
+def test_it_counts_the_full_wait_when_another_branch_of_a_nested_condition_fired(pregnant, days):
+    rules = rule_set(
+        rule(
+            "RECENT_PROCEDURE",
+            "postpone",
+            {"any": [*_filler(), PREGNANT]},
+            when("treatment_areas", "contains", "face"),
+            wait_days=180,
+            wait_from="recent_procedures.days_ago",
+        )
+    )
+    decision = decide(rules, recent_procedures=[procedure("dermal_filler", 10)], pregnant=pregnant)
+    assert decision["findings"][0]["rescreen_after_days"] == days
+
+
 # ---- why a rule fired --------------------------------------------------------------------------
 
 
