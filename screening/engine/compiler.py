@@ -1,6 +1,6 @@
 """Compiling a validated condition into checks.
 
-A compiled check takes the facts of one intake (a dict of field -> value, see ``facts.py``) and
+A compiled check takes the values of one intake (a dict of field -> value, see ``facts.py``) and
 returns a bool. Each test and group of a condition gets its check, generated as Python source and
 compiled once per condition: a group's check holds its tests inline, as one expression, so
 checking a rule costs one call however many tests it has (calls are most of the cost of a check).
@@ -38,6 +38,10 @@ class CompiledTest:
     # Every answer a valid intake can give the field, when there are few (enums, bounded
     # whole numbers, yes/no): a guard for tests that have none of their own, like `gte`.
     answers: tuple | None = None
+    # The check as an expression over ``values``, with the names in ``namespace`` (the rule's
+    # values and item checks, shared by the nodes of a condition): finding builders inline it.
+    expression: str = ""
+    namespace: dict | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,8 @@ class CompiledGroup:
     kind: str
     children: tuple[CompiledTest | CompiledGroup, ...]
     check: Check
+    expression: str = ""  # as CompiledTest's
+    namespace: dict | None = None
 
 
 def compile_condition(condition: dict, *, class_codes: Collection[str]) -> Check:
@@ -63,7 +69,7 @@ def build_condition(condition: dict, *, class_codes: Collection[str]) -> Compile
 def build_valid_condition(condition: dict) -> CompiledGroup:
     """``build_condition`` for a condition already validated (by ``validate_rule``)."""
     source = _Source()
-    root, _ = _group(condition, CONDITION_FIELDS, source)
+    root = _group(condition, CONDITION_FIELDS, source)
     source.compile()
     return root
 
@@ -106,9 +112,11 @@ def fixed_true_tests(group: CompiledGroup) -> tuple[CompiledTest, ...] | None:
 
 
 # A guard (kind, field, values): a condition can only hold when the field is true or non-empty
-# ("true", values None), when its answer is one of the values ("answer", from equals and in), or
-# when it holds one of them ("member", from contains, contains_any and contains_all). Values
-# compare as the compiled checks compare them (== and hashing), so a guard never hides a rule.
+# ("true", values None), when its answer is one of the values ("answer", from equals and in),
+# when it holds one of them ("member", from contains, contains_any and contains_all), or when an
+# item of a list answers one of them ("item", field "list.item", from an any_item test whose item
+# group has answer guards). Values compare as the compiled checks compare them (== and hashing),
+# so a guard never hides a rule.
 Guard = tuple[str, str, frozenset | None]
 
 
@@ -116,8 +124,10 @@ def guards(node: CompiledGroup | CompiledTest) -> frozenset[Guard] | None:
     """Guards of which one must be met for the condition to hold, or None when there are none.
 
     ``pregnant equals true`` needs ``pregnant``; ``acne_in_area equals "comedonal"`` needs that
-    answer; ``fitzpatrick_type gte 4`` needs 4, 5 or 6; an ``all`` group needs what any one of
-    its children needs (the fewest guards); an ``any`` group needs one of what each child needs.
+    answer; ``fitzpatrick_type gte 4`` needs 4, 5 or 6; ``recent_procedures any_item {type
+    equals "surgery", ...}`` needs a procedure of that type; an ``all`` group needs what any one
+    of its children needs (the fewest guards); an ``any`` group needs one of what each child
+    needs.
     """
     if isinstance(node, CompiledTest):
         return _test_guard(node)
@@ -148,7 +158,9 @@ def guard_suffices(node: CompiledGroup | CompiledTest) -> bool:
 
 def _test_guard(test: CompiledTest) -> frozenset[Guard] | None:
     op, field, value = test.op, test.field, test.value
-    if op in ("any_item", "is_not_empty") or (op == "equals" and value is True):
+    if op == "any_item":
+        return _item_guards(test)
+    if op == "is_not_empty" or (op == "equals" and value is True):
         guard = ("true", field, None)
     elif op == "equals":
         guard = ("answer", field, frozenset({value}))
@@ -165,6 +177,15 @@ def _test_guard(test: CompiledTest) -> frozenset[Guard] | None:
     else:
         return None
     return frozenset({guard})
+
+
+def _item_guards(test: CompiledTest) -> frozenset[Guard]:
+    """An ``any_item`` test holds when an item holds: when an item answers as its item group's
+    answer guards ask, or else (other guards) when the list is not empty."""
+    inner = guards(test.inner) if test.inner is not None else None
+    if inner and all(kind == "answer" for kind, _, _ in inner):
+        return frozenset(("item", f"{test.field}.{name}", values) for _, name, values in inner)
+    return frozenset({("true", test.field, None)})
 
 
 # Fields with at most this many possible answers are guarded by them (see CompiledTest.answers).
@@ -218,7 +239,7 @@ class _Source:
         self.checks.append((node, expression))
 
     def compile(self) -> None:
-        lambdas = "".join(f"lambda facts: {expression},\n" for _, expression in self.checks)
+        lambdas = "".join(f"lambda values: {expression},\n" for _, expression in self.checks)
         # The source is the operators' templates over schema field names (see the docstring).
         checks = eval(compile(f"({lambdas})", "<condition>", "eval"), self.names)  # noqa: S307
         for (node, _), check in zip(self.checks, checks, strict=True):
@@ -230,36 +251,48 @@ class _Source:
                 object.__setattr__(name_or_group, "check", node.check)
 
 
-def _group(node: dict, scope, source: _Source) -> tuple[CompiledGroup, str]:
+def _group(node: dict, scope, source: _Source) -> CompiledGroup:
     kind, items = next(iter(node.items()))
-    built = [
+    children = tuple(
         _group(item, scope, source) if is_group(item) else _test(item, scope, source)
         for item in items
-    ]
-    group = CompiledGroup(kind, tuple(child for child, _ in built), _unset)
-    expression = f" {'and' if kind == 'all' else 'or'} ".join(f"({each})" for _, each in built)
-    if len(built) == 1:  # the child's own check will do
-        source.later.append((group, built[0][0]))
+    )
+    joiner = " and " if kind == "all" else " or "
+    expression = joiner.join(f"({child.expression})" for child in children)
+    group = CompiledGroup(kind, children, _unset, expression, source.names)
+    if len(children) == 1:  # the child's own check will do
+        source.later.append((group, children[0]))
     else:
         source.add(group, expression)
-    return group, expression
+    return group
 
 
-def _test(node: dict, scope, source: _Source) -> tuple[CompiledTest, str]:
+def _test(node: dict, scope, source: _Source) -> CompiledTest:
     name, op, value = node["field"], node["op"], node.get("value")
-    answer = f"facts[{scope[name].name!r}]"  # the schema's own name
+    answer = f"values[{scope[name].name!r}]"  # the schema's own name
     if op == "any_item":
-        inner, _ = _group(value, item_scope(scope[name]), source)
-        test = CompiledTest(name, op, value, _unset, inner)
+        inner = _group(value, item_scope(scope[name]), source)
         expression = f"any(map({source.bind_check(inner)}, {answer}))"
+        test = CompiledTest(
+            name, op, value, _unset, inner, expression=expression, namespace=source.names
+        )
     else:
         plain = scope is CONDITION_FIELDS and name in INTAKE_FIELDS
         answers = _possible_answers(scope[name]) if plain else None
-        test = CompiledTest(name, op, value, _unset, plain=plain, answers=answers)
         bound = source.bind(frozenset(value) if op in _SET_OPERATORS else value)
         expression = _OPERATORS[op].format(answer=answer, value=bound)
+        test = CompiledTest(
+            name,
+            op,
+            value,
+            _unset,
+            plain=plain,
+            answers=answers,
+            expression=expression,
+            namespace=source.names,
+        )
     source.add(test, expression)
-    return test, expression
+    return test
 
 
 def _unset(facts: dict) -> bool:

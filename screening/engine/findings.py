@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
+from operator import itemgetter
 
 from .compiler import (
     CompiledGroup,
@@ -91,6 +92,7 @@ def _compiled_builder(
     `allergies` when free text ticked some.
     """
     source = _BuilderSource(tests, wait, _wait_plan(condition, tests, wait))
+    source.names.update(condition.namespace or {})  # the names the inlined checks use
     source.names.update(template=template, on_text=on_text, merged=merged)
     if on_text is not None:
         source.add(1, "if facts.read_from_text: return on_text(facts, on)")
@@ -153,7 +155,7 @@ class _BuilderSource:
             "wait": wait,
         }
         for number, test in enumerate(tests):
-            self.names[f"test{number}"], self.names[f"check{number}"] = test, test.check
+            self.names[f"test{number}"] = test
         self.lines = ["def build(facts, on):"]
 
     def add(self, depth: int, line: str) -> None:
@@ -180,13 +182,9 @@ class _BuilderSource:
 
     def holds(self, node: CompiledGroup | CompiledTest, depth: int) -> str:
         """An expression true when the node holds (an ``any_item`` test's matching items)."""
-        if isinstance(node, CompiledGroup):
-            name = f"group{len(self.names)}"
-            self.names[name] = node.check
-            return f"{name}(values)"
+        if isinstance(node, CompiledGroup) or node.inner is None:
+            return f"({node.expression})"
         number = self.number[id(node)]
-        if node.inner is None:
-            return f"check{number}(values)"
         self.names[f"inner{number}"] = node.inner.check
         field = repr(INTAKE_FIELDS[node.field].name)
         # The intake's items whose values pass the item group's check, in C-level passes.
@@ -264,12 +262,8 @@ class Wait:
         """Counted from the anchor's answer: the latest item of ``matched`` (the matching items
         of each true test of the anchor's list), or the months of a single answer."""
         if self.item_field:
-            elapsed = None
-            for items in matched:
-                for item in items:
-                    if elapsed is None or item[self.item_field] < elapsed:
-                        elapsed = item[self.item_field]
-            return wait_from_days_ago(on, elapsed or 0, self.length, self.unit)
+            elapsed = min(map(itemgetter(self.item_field), chain.from_iterable(matched)), default=0)
+            return wait_from_days_ago(on, elapsed, self.length, self.unit)
         months = facts.intake[self.anchor_field]
         return wait_from_months_ago(on, months if months is not None else 0, self.length, self.unit)
 

@@ -86,8 +86,10 @@ class CompiledRuleSet:
     # The rules to check on every intake, as (number, check), and those behind guards (see
     # ``compiler.guards``): a rule is listed under each of its guards and checked only when one
     # of them is met: under a field that must be true or non-empty (``pregnant equals true``),
-    # under an answer a field must take (``acne_in_area equals "comedonal"``) or under a member a
-    # list or set must hold (``medication_classes contains "anticoagulant"``). Under a guard,
+    # under an answer a field must take (``acne_in_area equals "comedonal"``), under a member a
+    # list or set must hold (``medication_classes contains "anticoagulant"``) or under an answer
+    # an item of a list must give (``recent_procedures any_item {type equals "surgery"}``,
+    # ``_by_item``: list, item field and table). Under a guard,
     # ``_Listed`` holds the numbers of the rules for which meeting it is enough
     # (``compiler.guard_suffices``: nothing to ask) and (number, check) for the others; a rule
     # found twice is found once.
@@ -101,6 +103,9 @@ class CompiledRuleSet:
     )
     _answers: Callable[[dict], tuple] = dataclasses.field(init=False, repr=False, compare=False)
     _by_member: tuple[tuple[str, dict[object, _Listed]], ...] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+    _by_item: tuple[tuple[str, str, dict[object, _Listed]], ...] = dataclasses.field(
         init=False, repr=False, compare=False
     )
     # The vocabulary classes read from free text as `allergies` answers (PRECAUTIONS.md 0.9).
@@ -118,7 +123,11 @@ class CompiledRuleSet:
         postpone_numbers = (bisect_left(actions, postpone), bisect_left(actions, postpone + 1))
         unguarded: list[_Checked] = []
         by_true_field: dict[str, _Table] = {}
-        by_value: dict[str, dict[str, dict[object, _Table]]] = {"answer": {}, "member": {}}
+        by_value: dict[str, dict[str, dict[object, _Table]]] = {
+            "answer": {},
+            "member": {},
+            "item": {},
+        }
         for index, rule in enumerate(self.rules):
             rule_guards = guards(rule.condition)
             if rule_guards is None:
@@ -128,11 +137,11 @@ class CompiledRuleSet:
             listed = number[index] if exact else (number[index], rule.condition.check)
             for kind, name, values in sorted(rule_guards, key=_guard_order):
                 if kind == "true":
-                    by_true_field.setdefault(name, ([], []))[0 if exact else 1].append(listed)
+                    _list_once(by_true_field.setdefault(name, ([], [])), exact, listed)
                     continue
                 table = by_value[kind].setdefault(name, {})
                 for value in sorted(values, key=repr):
-                    table.setdefault(value, ([], []))[0 if exact else 1].append(listed)
+                    _list_once(table.setdefault(value, ([], [])), exact, listed)
         set_ = object.__setattr__
         set_(self, "_builders", tuple(self.rules[index].finding for index in ranked))
         set_(self, "_codes", tuple(spec.code for spec in specs))
@@ -146,6 +155,8 @@ class CompiledRuleSet:
         set_(self, "_by_answer", tuple(table for _, table in by_answer))
         set_(self, "_answers", _getter(tuple(name for name, _ in by_answer)))
         set_(self, "_by_member", _frozen_tables(by_value["member"]))
+        by_item = _frozen_tables(by_value["item"])
+        set_(self, "_by_item", tuple((*name.split("."), table) for name, table in by_item))
         set_(self, "_text_codes", text_answer_codes(self.vocabulary))
 
     def _fired(self, values: dict) -> set[int]:
@@ -174,6 +185,14 @@ class CompiledRuleSet:
         for name, table in self._by_member:
             for member in values[name]:
                 listed = table.get(member)
+                if listed is not None:
+                    update(listed[0])
+                    for number, check in listed[1]:
+                        if check(values):
+                            add(number)
+        for name, item_field, table in self._by_item:
+            for item in values[name]:
+                listed = table.get(item[item_field])
                 if listed is not None:
                     update(listed[0])
                     for number, check in listed[1]:
@@ -229,6 +248,14 @@ _Checked = tuple[int, Callable[[dict], bool]]
 # The rules listed under one guard: the numbers of those that hold when it is met, and the others.
 _Listed = tuple[tuple[int, ...], tuple[_Checked, ...]]
 _Table = tuple[list[int], list[_Checked]]
+
+
+def _list_once(table: _Table, exact: bool, listed: int | _Checked) -> None:
+    """List a rule under a guard once, though two of its guards may list it under one answer
+    (``type in [...]`` in two branches): a rule's guards are listed one after the other."""
+    rules = table[0 if exact else 1]
+    if not rules or rules[-1] is not listed:
+        rules.append(listed)  # type: ignore[arg-type]
 
 
 def _frozen(table: _Table) -> _Listed:

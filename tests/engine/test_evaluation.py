@@ -474,6 +474,34 @@ def test_it_keeps_rule_order_between_guarded_and_unguarded_rules_of_one_code():
     assert [f["message"] for f in decision["findings"]] == ["first", "second"]
 
 
+def _peel(types: list[str]) -> dict:
+    return when("recent_procedures", "any_item", {"all": [when("type", "in", types)]})
+
+
+@pytest.mark.parametrize(
+    ("types", "fired"),
+    [
+        (["botulinum_toxin"], []),
+        (["botulinum_toxin", "medium_deep_peel", "dermal_filler"], ["FILLER", "PEEL"]),
+        (["dermal_filler", "superficial_peel", "medium_deep_peel"], ["FILLER", "PEEL"]),
+    ],
+)
+def test_it_finds_the_rules_of_each_procedure_type_entered_once_each(types, fired):
+    # Rules are checked only for the item types entered; a type two branches ask for fires once.
+    rules = rule_set(
+        rule("FILLER", "postpone", *_filler()),
+        rule(
+            "PEEL",
+            "postpone",
+            _peel(["superficial_peel", "medium_deep_peel"]),
+            _peel(["medium_deep_peel"]),
+            kind="any",
+        ),
+    )
+    decision = decide(rules, recent_procedures=[procedure(kind, 3) for kind in types])
+    assert [f["rule"] for f in decision["findings"]] == fired
+
+
 @pytest.mark.parametrize(
     ("changes", "codes"),
     [
