@@ -74,25 +74,6 @@ def build_valid_condition(condition: dict) -> CompiledGroup:
     return root
 
 
-def true_tests(group: CompiledGroup, facts: dict) -> list[CompiledTest]:
-    """Every true test in the branches that make a true group true (all branches of an ``any``)."""
-    found: list[CompiledTest] = []
-    _collect_true_tests(group, facts, found)
-    return found
-
-
-def _collect_true_tests(group: CompiledGroup, facts: dict, found: list[CompiledTest]) -> None:
-    # Every child of a true `all` group is true: only the branches of an `any` need checking.
-    check_each = group.kind == "any"
-    for child in group.children:
-        if check_each and not child.check(facts):
-            continue
-        if isinstance(child, CompiledGroup):
-            _collect_true_tests(child, facts, found)
-        else:
-            found.append(child)
-
-
 def fixed_true_tests(group: CompiledGroup) -> tuple[CompiledTest, ...] | None:
     """Every test of a condition with no ``any`` branch (all true when it is), else None."""
     found: list[CompiledTest] = []

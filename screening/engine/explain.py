@@ -1,51 +1,43 @@
 """The ``because`` of a finding: the client's answers behind the true tests of a rule that fired.
 
-Each test gets an explainer when its rule is compiled (``explainer``): a closure that returns the
-test's entries of ``because``, ``{"field": ..., "value": ...}``, holding fresh copies of the
-answers, so a decision shares nothing mutable with the intake. When no two tests of a rule explain
-the same field, its ``because`` is the entries of its true tests, joined in order; ``because``
-merges the entries of one field (lists are merged) and explains the answers of `allergies` read
-from free text.
+A true test gives entries of ``because``, ``{"field": ..., "value": ...}``, holding fresh copies of
+the answers, so a decision shares nothing mutable with the intake. The finding builders
+(``findings.py``) write most of them inline; this module has the rest: explainers for the tests
+of derived facts, how entries of one field are ``merged`` (lists are merged) and ``explain_text``
+for the answers of `allergies` read from free text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 
 from .compiler import CompiledTest
 from .decision import json_copy
-from .facts import TEXT_ANSWER_FIELD, Facts, matching_items
+from .facts import TEXT_ANSWER_FIELD, Facts
 from .schema import INTAKE_FIELDS, FieldSpec
+from .vocabulary import MedicationMatch
 
 Explainer = Callable[[Facts], list[dict]]
+
+# The class fields: the list whose entries' classes they gather, and the facts' matches of it.
+CLASS_SOURCES = {
+    "medication_classes": ("medications", "medication_matches"),
+    "topical_product_classes": ("topical_products", "topical_matches"),
+}
 
 # Field types whose answers go into a ``because`` as they are: immutable, nothing to copy.
 _SCALAR_TYPES = frozenset({"bool", "nullable_bool", "integer", "nullable_number", "enum", "text"})
 _SCALAR_LISTS = frozenset({"enum_list", "text_list"})
 
 
-def explainer(test: CompiledTest) -> Explainer:
-    """The entries of ``because`` a true test gives (read from the intake's answers)."""
-    field = test.field
-    if test.plain:
-        copy = answer_copier(INTAKE_FIELDS[field])
-        if copy is None:
-            return lambda facts: [{"field": field, "value": facts.intake[field]}]
-        return lambda facts: [{"field": field, "value": copy(facts.intake[field])}]
-    if test.inner is not None:
-        copy_item = item_copier(INTAKE_FIELDS[field])
-        return lambda facts: [
-            {"field": field, "value": list(map(copy_item, matching_items(test, facts)))}
-        ]
-    if field == "medication_classes":
-        return _with_classes(test, "medications", lambda facts: facts.medication_matches)
-    if field == "topical_product_classes":
-        return _with_classes(test, "topical_products", lambda facts: facts.topical_matches)
-    if field == "has_unrecognised_medications":
+def derived_explainer(test: CompiledTest) -> Explainer:
+    """The entries of ``because`` a true test of a derived fact gives (read from the intake's
+    answers); the builders write those of the medication classes inline (``class_selector``)."""
+    if test.field == "has_unrecognised_medications":
         return _unrecognised(test)
-    if field == "any_infection_in_area":
+    if test.field == "any_infection_in_area":
         return _infections(test)
-    raise AssertionError(f"no explanation for the field {field!r}")  # schema.py lists them all
+    raise AssertionError(f"no explanation for the field {test.field!r}")  # schema.py lists them
 
 
 def explained_fields(test: CompiledTest) -> frozenset[str]:
@@ -62,23 +54,6 @@ def explained_fields(test: CompiledTest) -> frozenset[str]:
     if field == "any_infection_in_area":
         return frozenset({"active_infections"})
     return frozenset({field})
-
-
-def because(
-    tests: Iterable[CompiledTest], facts: Facts, explainers: Mapping[int, Explainer]
-) -> list[dict]:
-    """The finding's ``because``: the entries of the true tests (``explainers`` by id(test)), one
-    per field (lists are merged), then the free text that ticked `allergies` answers."""
-    intake = facts.intake
-    entries: list[dict] = []
-    read_from_text: list[dict] = []
-    for test in tests:
-        if facts.read_from_text and _only_read_from_text(test, intake):
-            _explain_text(test, facts, read_from_text)
-        else:
-            entries += explainers[id(test)](facts)
-    found = merged(entries)
-    return found + read_from_text if read_from_text else found
 
 
 def merged(entries: list[dict]) -> list[dict]:
@@ -114,31 +89,25 @@ def item_copier(spec: FieldSpec) -> Callable[[dict], dict]:
     return json_copy  # type: ignore[return-value]
 
 
-def _with_classes(test: CompiledTest, field: str, matches_of: Callable[[Facts], list]) -> Explainer:
-    """The entries of ``field`` whose medication classes made a (true) class test true."""
-    copy = answer_copier(INTAKE_FIELDS[field]) or list
-    copy_item = item_copier(INTAKE_FIELDS[field]) if field == "topical_products" else None
-    if test.op in ("is_empty", "not_contains"):
-        # The whole list is the answer that lacks the class.
-        return lambda facts: [{"field": field, "value": copy(facts.intake[field])}]
+def explains_whole_list(test: CompiledTest) -> bool:
+    """Whether a true test of medication classes is explained by its whole list (the answer
+    that lacks the class), not by the entries that have one."""
+    return test.op in ("is_empty", "not_contains")
+
+
+def class_selector(test: CompiledTest) -> Callable[[MedicationMatch | None], bool]:
+    """Whether an entry, by its match (None: unrecognised), explains a true class test."""
     if test.op == "is_not_empty":
 
-        def wanted(classes):
-            return bool(classes)
+        def selects(match: MedicationMatch | None) -> bool:
+            return match is not None and bool(match.classes)
     else:
         codes = frozenset([test.value] if test.op == "contains" else test.value)
 
-        def wanted(classes):
-            return not codes.isdisjoint(classes)
+        def selects(match: MedicationMatch | None) -> bool:
+            return match is not None and not codes.isdisjoint(match.classes)
 
-    def explain(facts: Facts) -> list[dict]:
-        entries = []
-        for entry, match in zip(facts.intake[field], matches_of(facts), strict=True):
-            if match is not None and wanted(match.classes):
-                entries.append(entry if copy_item is None else copy_item(entry))
-        return [{"field": field, "value": entries}]
-
-    return explain
+    return selects
 
 
 def _unrecognised(test: CompiledTest) -> Explainer:
@@ -170,14 +139,7 @@ def _infections(test: CompiledTest) -> Explainer:
     return explain
 
 
-def _only_read_from_text(test: CompiledTest, intake: dict) -> bool:
-    """Whether a true test of `allergies` is false on the ticked answers alone."""
-    return test.field == TEXT_ANSWER_FIELD and not test.check(
-        {TEXT_ANSWER_FIELD: intake[TEXT_ANSWER_FIELD]}
-    )
-
-
-def _explain_text(test: CompiledTest, facts: Facts, entries: list[dict]) -> None:
+def explain_text(test: CompiledTest, facts: Facts, entries: list[dict]) -> None:
     """The free text behind an `allergies` test that only the answers read from text make true."""
     read = facts.read_from_text or {}
     if test.op == "contains":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import compress
 from operator import itemgetter
 
 from .compiler import (
@@ -20,15 +20,16 @@ from .compiler import (
     CompiledTest,
     fixed_true_tests,
     holds_without,
-    true_tests,
 )
 from .decision import finding_template
 from .explain import (
-    Explainer,
+    CLASS_SOURCES,
     answer_copier,
-    because,
+    class_selector,
+    derived_explainer,
+    explain_text,
     explained_fields,
-    explainer,
+    explains_whole_list,
     item_copier,
     merged,
 )
@@ -47,29 +48,7 @@ def finding_builder(spec: RuleSpec, condition: CompiledGroup) -> Builder:
     fields = [explained_fields(test) for test in tests]
     merge = sum(map(len, fields)) != len(frozenset().union(*fields))  # a field explained twice
     wait = _wait_of(spec, condition, template)
-    # Made only when needed: a rule set of thousands of rules keeps fewer objects alive.
-    on_text = None
-    if any(test.field == TEXT_ANSWER_FIELD for test in tests):
-        explainers = {id(test): explainer(test) for test in tests}
-        on_text = _walking_builder(template, condition, explainers, wait)
-    return _compiled_builder(spec.code, template, condition, tests, merge, wait, on_text)
-
-
-def _walking_builder(
-    template: dict, condition: CompiledGroup, explainers: dict[int, Explainer], wait: Wait | None
-) -> Builder:
-    """For any rule: the true tests found by a walk of the condition, explained by ``because``
-    (which also explains the answers of `allergies` read from free text)."""
-
-    def build(facts: Facts, on: datetime.date) -> dict:
-        finding = template.copy()
-        fired = true_tests(condition, facts.values)
-        finding["because"] = because(fired, facts, explainers)
-        if wait is not None:
-            finding["rescreen_after_days"] = wait.of_true_tests(fired, facts, on)
-        return finding
-
-    return build
+    return _compiled_builder(spec.code, template, condition, tests, merge, wait)
 
 
 def _compiled_builder(
@@ -79,29 +58,31 @@ def _compiled_builder(
     tests: Sequence[CompiledTest],
     merge: bool,
     wait: Wait | None,
-    on_text: Builder | None,
 ) -> Builder:
     """The builder of one rule, generated as Python source and compiled.
 
-    Its statements walk the condition as ``true_tests`` would (every child of a true ``all``
-    group holds; the children of an ``any`` group are checked), add each true test's entries to
-    ``because`` inline and note what its wait is counted from: a finding then costs one call,
-    instead of a call per test, per explanation and per wait. The source holds only this code,
-    the schema's field names and names bound to the rule's tests, checks and explainers: nothing
-    written in a rule is compiled. ``on_text`` (the walking builder) explains a rule that reads
-    `allergies` when free text ticked some.
+    Its statements walk the condition (every child of a true ``all`` group holds; the children
+    of an ``any`` group are checked), add each true test's entries to ``because`` inline and
+    note what its wait is counted from: a finding then costs one call, instead of a call per
+    test, per explanation and per wait. A true test of `allergies` that only the answers read
+    from free text make true is explained by that text, after the other entries. The source
+    holds only this code, the schema's field names and names bound to the rule's tests, checks
+    and explainers: nothing written in a rule is compiled.
     """
+    reads_text = any(test.field == TEXT_ANSWER_FIELD for test in tests)
     source = _BuilderSource(tests, wait, _wait_plan(condition, tests, wait))
     source.names.update(condition.namespace or {})  # the names the inlined checks use
-    source.names.update(template=template, on_text=on_text, merged=merged)
-    if on_text is not None:
-        source.add(1, "if facts.read_from_text: return on_text(facts, on)")
+    source.names.update(template=template, merged=merged, explain_text=explain_text)
     source.add(1, "values, intake, because = facts.values, facts.intake, []")
+    if reads_text:
+        source.add(1, "read, text = facts.read_from_text, []")
     if source.plan.start:
         source.add(1, source.plan.start)
     source.explain_true(condition, 1)
     source.add(1, "finding = template.copy()")
     source.add(1, f'finding["because"] = {"merged(because)" if merge else "because"}')
+    if reads_text:
+        source.add(1, 'if text: finding["because"] += text')
     if wait is not None:
         source.add(1, f'finding["rescreen_after_days"] = {source.plan.days}')
     source.add(1, "return finding")
@@ -201,13 +182,23 @@ class _BuilderSource:
         number = self.number[id(test)]
         if test.inner is not None and not items_found:
             self.holds(test, depth)
-        self.add(depth, _entry_source(test, number, self.names))
+        entry = _entry_source(test, number, self.names)
+        if test.field == TEXT_ANSWER_FIELD:
+            self.names[f"check{number}"] = test.check
+            # False on the ticked answers alone: true only by what free text ticked.
+            ticked = f"{{{TEXT_ANSWER_FIELD!r}: intake[{TEXT_ANSWER_FIELD!r}]}}"
+            self.add(depth, f"if read and not check{number}({ticked}):")
+            self.add(depth + 1, f"explain_text(test{number}, facts, text)")
+            self.add(depth, "else:")
+            self.add(depth + 1, entry)
+        else:
+            self.add(depth, entry)
         plan, anchor = self.plan, self.wait is not None and self.wait.is_anchor(test)
         if plan.note_fired:
             self.add(depth, f"fired.append(test{number})")
         elif anchor and plan.note_anchors and self.wait.item_field:
             items = f"items{number}" if test.inner else f"matching_items(test{number}, facts)"
-            self.add(depth, f"anchored.append({items})")
+            self.add(depth, f"anchored += {items}")
         elif not anchor and plan.from_today_unless_anchor:
             self.add(depth, "from_today = True")
 
@@ -220,8 +211,10 @@ def _entry_source(test: CompiledTest, number: int, names: dict[str, object]) -> 
         return (
             f'because.append({{"field": {field}, "value": list(map(copy{number}, items{number}))}})'
         )
+    if test.field in CLASS_SOURCES:
+        return _class_entry_source(test, number, names)
     if not test.plain:
-        names[f"explain{number}"] = explainer(test)
+        names[f"explain{number}"] = derived_explainer(test)
         return f"because += explain{number}(facts)"
     field = repr(INTAKE_FIELDS[test.field].name)  # the schema's own name
     answer = f"intake[{field}]"
@@ -230,6 +223,18 @@ def _entry_source(test: CompiledTest, number: int, names: dict[str, object]) -> 
         names[f"copy{number}"] = copy
         answer = f"copy{number}({answer})"
     return f'because.append({{"field": {field}, "value": {answer}}})'
+
+
+def _class_entry_source(test: CompiledTest, number: int, names: dict[str, object]) -> str:
+    """The statement that adds the entries behind a true test of medication classes: the whole
+    list, or the entries whose matches have the classes."""
+    field, matches = CLASS_SOURCES[test.field]
+    names[f"copy{number}"] = answer_copier(INTAKE_FIELDS[field]) or list
+    entries = f"intake[{field!r}]"
+    if not explains_whole_list(test):
+        names[f"selects{number}"] = class_selector(test)
+        entries = f"compress({entries}, map(selects{number}, facts.{matches}))"
+    return f'because.append({{"field": {field!r}, "value": copy{number}({entries})}})'
 
 
 def _tests(group: CompiledGroup) -> list[CompiledTest]:
@@ -251,6 +256,7 @@ class Wait:
     unit: str
     anchor_field: str | None  # None: from the screening day
     item_field: str  # the anchor's field in the items of its list ("" when it is no list)
+    elapsed_of: Callable[[dict], object]  # an item's answer of ``item_field``
 
     def is_anchor(self, test: CompiledTest) -> bool:
         return test.field == self.anchor_field
@@ -258,11 +264,13 @@ class Wait:
     def from_today(self, on: datetime.date) -> int:
         return wait_from_today(on, self.length, self.unit)
 
-    def from_anchors(self, matched: Sequence[list[dict]], facts: Facts, on: datetime.date) -> int:
-        """Counted from the anchor's answer: the latest item of ``matched`` (the matching items
-        of each true test of the anchor's list), or the months of a single answer."""
+    def from_anchors(self, matched: list[dict], facts: Facts, on: datetime.date) -> int:
+        """Counted from the anchor's answer: the latest of the ``matched`` items (those of the
+        true tests of the anchor's list), or the months of a single answer."""
         if self.item_field:
-            elapsed = min(map(itemgetter(self.item_field), chain.from_iterable(matched)), default=0)
+            # Not min(..., default=0): a keyword makes this Python's min parse its arguments
+            # the slow way, several times the cost of the rest.
+            elapsed = min(map(self.elapsed_of, matched)) if matched else 0
             return wait_from_days_ago(on, elapsed, self.length, self.unit)
         months = facts.intake[self.anchor_field]
         return wait_from_months_ago(on, months if months is not None else 0, self.length, self.unit)
@@ -277,7 +285,10 @@ class Wait:
             self.condition, facts.values, self.is_anchor
         ):
             return self.from_today(on)
-        matched = [matching_items(test, facts) for test in anchors] if self.item_field else []
+        matched = []
+        if self.item_field:
+            for test in anchors:
+                matched += matching_items(test, facts)
         return self.from_anchors(matched, facts, on)
 
 
@@ -290,4 +301,11 @@ def _wait_of(spec: RuleSpec, condition: CompiledGroup, template: dict) -> Wait |
         template["rescreen_after_days"] = spec.wait_days
         return None
     anchor_field, _, item_field = (spec.wait_from or "").partition(".")
-    return Wait(condition, spec.wait_days, spec.wait_unit, anchor_field or None, item_field)
+    return Wait(
+        condition,
+        spec.wait_days,
+        spec.wait_unit,
+        anchor_field or None,
+        item_field,
+        itemgetter(item_field),
+    )
