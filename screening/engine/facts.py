@@ -117,20 +117,17 @@ def _read_answers_from_text(
     """Tick the `allergies` answers that free text names (rule 9), remembering where from."""
     intake = facts.intake
     read: dict[str, list[tuple[str, object]]] = {}
-
-    def note(codes, field, value):
-        for code in text_codes.intersection(codes):
-            read.setdefault(code, []).append((field, value))
-
     details = intake["allergy_details"]
     if details:
-        note(vocabulary.named_classes(details), "allergy_details", details)
-    for text, found in zip(intake["medications"], facts.medication_matches, strict=True):
-        if found is not None:
-            note(found.classes, "medications", text)
-    for item, found in zip(intake["topical_products"], facts.topical_matches, strict=True):
-        if found is not None:
-            note(found.classes, "topical_products", item)
+        _note(read, text_codes, vocabulary.named_classes(details), "allergy_details", details)
+    # Plain zip: the matches are parallel to the entries by construction (and this Python parses
+    # zip's strict= the slow way). Most matches name no allergy: skipped without a call.
+    for text, found in zip(intake["medications"], facts.medication_matches):  # noqa: B905
+        if found is not None and not text_codes.isdisjoint(found.classes):
+            _note(read, text_codes, found.classes, "medications", text)
+    for item, found in zip(intake["topical_products"], facts.topical_matches):  # noqa: B905
+        if found is not None and not text_codes.isdisjoint(found.classes):
+            _note(read, text_codes, found.classes, "topical_products", item)
     if not read:
         return
     ticked = intake[TEXT_ANSWER_FIELD]
@@ -138,6 +135,12 @@ def _read_answers_from_text(
     if added:
         facts.values[TEXT_ANSWER_FIELD] = [*ticked, *added]
     facts.read_from_text = read
+
+
+def _note(read: dict, text_codes: frozenset[str], codes, field: str, value: object) -> None:
+    """Note the `allergies` answers that ``codes`` stand for, read from ``value`` of ``field``."""
+    for code in text_codes.intersection(codes):
+        read.setdefault(code, []).append((field, value))
 
 
 def has_item_facts(field: str) -> bool:
