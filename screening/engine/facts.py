@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 from .compiler import CompiledTest
 from .schema import INTAKE_FIELDS
@@ -41,8 +42,6 @@ class Facts:
     unrecognised_products: list[str]
     # Answers of `allergies` read from free text: answer -> the (field, value) it was read from.
     read_from_text: dict[str, list[tuple[str, object]]] | None = None
-    # The items each ``any_item`` test matched, by id(test): a finding and its wait read them.
-    matched: dict[int, list[dict]] | None = None
 
 
 def prepare_facts(
@@ -143,40 +142,11 @@ def _note(read: dict, text_codes: frozenset[str], codes, field: str, value: obje
         read.setdefault(code, []).append((field, value))
 
 
-def has_item_facts(field: str) -> bool:
-    """Whether the values of a list of objects are new items, parallel to the intake's, with
-    derived item facts (``classes``), rather than the intake's own list."""
-    return any(item.derived for item in INTAKE_FIELDS[field].items)
-
-
 def matching_items(test: CompiledTest, facts: Facts) -> list[dict]:
-    """The intake's items of the list a test is about that make it true (none: it is false).
-
-    Those of an ``any_item`` test are found once per evaluation: do not change the list.
-    """
+    """The intake's items of the list a test is about that make it true (all of them for a test
+    of the whole list, such as ``is_not_empty``)."""
     originals = facts.intake[test.field]
     if test.inner is None:
         return list(originals)
-    matched = facts.matched
-    if matched is None:
-        matched = facts.matched = {}
-    found = matched.get(id(test))
-    if found is None:
-        check = test.inner.check
-        items = facts.values[test.field]
-        if items is originals:
-            found = list(filter(check, originals))
-        else:  # parallel to the originals, with derived item facts
-            found = []
-            for original, item in zip(originals, items, strict=True):
-                if check(item):
-                    found.append(original)
-        matched[id(test)] = found
-    return found
-
-
-def is_true(test: CompiledTest, facts: Facts) -> bool:
-    """Whether a test holds; an ``any_item`` test keeps its matching items for explaining."""
-    if test.inner is not None:
-        return bool(matching_items(test, facts))
-    return test.check(facts.values)
+    # The values' items run parallel to the originals (with derived item facts, or the same).
+    return list(compress(originals, map(test.inner.check, facts.values[test.field])))
