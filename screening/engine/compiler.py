@@ -10,6 +10,7 @@ names; the rule's values are bound by name, so nothing written in a rule is comp
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -195,6 +196,11 @@ def holds_without(
     return all(results) if node.kind == "all" else any(results)
 
 
+# Names bound in conditions are numbered across all conditions, so that the expressions of many
+# rules can be inlined in one function with their namespaces merged (see dispatch.py).
+_NAME_NUMBERS = itertools.count()
+
+
 class _Source:
     """The checks of one condition's nodes as Python source, compiled together."""
 
@@ -206,7 +212,7 @@ class _Source:
         self.later: list[tuple[str | CompiledGroup, CompiledGroup | CompiledTest]] = []
 
     def bind(self, value: object) -> str:
-        name = f"_{len(self.names)}"
+        name = f"_{next(_NAME_NUMBERS)}"
         self.names[name] = value
         return name
 

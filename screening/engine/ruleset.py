@@ -2,8 +2,8 @@
 
 A ``CompiledRuleSet`` is immutable and safe to share between threads. ``evaluate`` computes the
 facts of an intake once (medication matching, derived facts), checks the rules whose guards the
-answers meet (one compiled check per rule, see ``compiler.py``) and builds the findings of the
-rules that fired (one builder per rule, see ``findings.py``).
+answers meet (in one function compiled for the rule set, see ``dispatch.py``) and builds the
+findings of the rules that fired (one builder per rule, see ``findings.py``).
 ``fired_codes`` stops before explaining: the outcome and the codes, for bulk comparisons.
 """
 
@@ -15,11 +15,9 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from itertools import compress
-from operator import itemgetter
 from typing import NamedTuple
 
-from .compiler import CompiledGroup, build_valid_condition, guard_suffices, guards
+from .compiler import CompiledGroup, build_valid_condition
 from .decision import (
     OUTCOME_OF_ACTION,
     SEVERITY,
@@ -28,6 +26,7 @@ from .decision import (
     json_copy,
     rule_order,
 )
+from .dispatch import fired_function
 from .facts import prepare_facts, text_answer_codes
 from .findings import Builder, finding_builder
 from .rules import RuleProblem, RuleSpec, validate_rule
@@ -83,31 +82,8 @@ class CompiledRuleSet:
     # The numbers of the postpone rules, from the first to the one after the last (their
     # findings are next to each other in a decision, and only they have waits).
     _postpone_numbers: tuple[int, int] = dataclasses.field(init=False, repr=False, compare=False)
-    # The rules to check on every intake, as (number, check), and those behind guards (see
-    # ``compiler.guards``): a rule is listed under each of its guards and checked only when one
-    # of them is met: under a field that must be true or non-empty (``pregnant equals true``),
-    # under an answer a field must take (``acne_in_area equals "comedonal"``), under a member a
-    # list or set must hold (``medication_classes contains "anticoagulant"``) or under an answer
-    # an item of a list must give (``recent_procedures any_item {type equals "surgery"}``,
-    # ``_by_item``: list, item field and table). Under a guard,
-    # ``_Listed`` holds the numbers of the rules for which meeting it is enough
-    # (``compiler.guard_suffices``: nothing to ask) and (number, check) for the others; a rule
-    # found twice is found once.
-    _unguarded: tuple[_Checked, ...] = dataclasses.field(init=False, repr=False, compare=False)
-    _by_true_field: tuple[_Listed, ...] = dataclasses.field(init=False, repr=False, compare=False)
-    _true_field_values: Callable[[dict], tuple] = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
-    _by_answer: tuple[dict[object, _Listed], ...] = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
-    _answers: Callable[[dict], tuple] = dataclasses.field(init=False, repr=False, compare=False)
-    _by_member: tuple[tuple[str, dict[object, _Listed]], ...] = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
-    _by_item: tuple[tuple[str, str, dict[object, _Listed]], ...] = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
+    # ``_fired(values)``: the numbers of the rules whose condition holds (see dispatch.py).
+    _fired: Callable[[dict], set[int]] = dataclasses.field(init=False, repr=False, compare=False)
     # The vocabulary classes read from free text as `allergies` answers (PRECAUTIONS.md 0.9).
     _text_codes: frozenset[str] = dataclasses.field(init=False, repr=False, compare=False)
 
@@ -121,84 +97,15 @@ class CompiledRuleSet:
         actions = [SEVERITY[spec.action] for spec in specs]
         postpone = SEVERITY["postpone"]
         postpone_numbers = (bisect_left(actions, postpone), bisect_left(actions, postpone + 1))
-        unguarded: list[_Checked] = []
-        by_true_field: dict[str, _Table] = {}
-        by_value: dict[str, dict[str, dict[object, _Table]]] = {
-            "answer": {},
-            "member": {},
-            "item": {},
-        }
-        for index, rule in enumerate(self.rules):
-            rule_guards = guards(rule.condition)
-            if rule_guards is None:
-                unguarded.append((number[index], rule.condition.check))
-                continue
-            exact = guard_suffices(rule.condition)
-            listed = number[index] if exact else (number[index], rule.condition.check)
-            for kind, name, values in sorted(rule_guards, key=_guard_order):
-                if kind == "true":
-                    _list_once(by_true_field.setdefault(name, ([], [])), exact, listed)
-                    continue
-                table = by_value[kind].setdefault(name, {})
-                for value in sorted(values, key=repr):
-                    _list_once(table.setdefault(value, ([], [])), exact, listed)
         set_ = object.__setattr__
         set_(self, "_builders", tuple(self.rules[index].finding for index in ranked))
         set_(self, "_codes", tuple(spec.code for spec in specs))
         set_(self, "_outcomes", tuple(OUTCOME_OF_ACTION[spec.action] for spec in specs))
         set_(self, "_tied", tied)
         set_(self, "_postpone_numbers", postpone_numbers)
-        set_(self, "_unguarded", tuple(unguarded))
-        set_(self, "_by_true_field", tuple(map(_frozen, by_true_field.values())))
-        set_(self, "_true_field_values", _getter(tuple(by_true_field)))
-        by_answer = _frozen_tables(by_value["answer"])
-        set_(self, "_by_answer", tuple(table for _, table in by_answer))
-        set_(self, "_answers", _getter(tuple(name for name, _ in by_answer)))
-        set_(self, "_by_member", _frozen_tables(by_value["member"]))
-        by_item = _frozen_tables(by_value["item"])
-        set_(self, "_by_item", tuple((*name.split("."), table) for name, table in by_item))
+        conditions = [(number[index], rule.condition) for index, rule in enumerate(self.rules)]
+        set_(self, "_fired", fired_function(conditions))
         set_(self, "_text_codes", text_answer_codes(self.vocabulary))
-
-    def _fired(self, values: dict) -> set[int]:
-        """The numbers of the rules whose condition holds.
-
-        Plain loops: in this Python a comprehension costs a function call, more than the few
-        rules it would go over.
-        """
-        fired = set()
-        add, update = fired.add, fired.update
-        for number, check in self._unguarded:
-            if check(values):
-                add(number)
-        # C-level passes pick the guard fields that are true or non-empty, and the rules listed
-        # under the answers given (most answers have none).
-        for enough, checked in compress(self._by_true_field, self._true_field_values(values)):
-            update(enough)
-            for number, check in checked:
-                if check(values):
-                    add(number)
-        for enough, checked in filter(None, map(dict.get, self._by_answer, self._answers(values))):
-            update(enough)
-            for number, check in checked:
-                if check(values):
-                    add(number)
-        for name, table in self._by_member:
-            for member in values[name]:
-                listed = table.get(member)
-                if listed is not None:
-                    update(listed[0])
-                    for number, check in listed[1]:
-                        if check(values):
-                            add(number)
-        for name, item_field, table in self._by_item:
-            for item in values[name]:
-                listed = table.get(item[item_field])
-                if listed is not None:
-                    update(listed[0])
-                    for number, check in listed[1]:
-                        if check(values):
-                            add(number)
-        return fired
 
     def evaluate(self, intake: dict, *, on: datetime.date) -> dict:
         """Screen an intake on the given date: the decision JSON of DESIGN.md section 2.
@@ -242,45 +149,6 @@ class CompiledRuleSet:
             return FiredCodes("proceed", ())
         codes = sorted(set(map(self._codes.__getitem__, fired)))
         return FiredCodes(self._outcomes[min(fired)], tuple(codes))
-
-
-_Checked = tuple[int, Callable[[dict], bool]]
-# The rules listed under one guard: the numbers of those that hold when it is met, and the others.
-_Listed = tuple[tuple[int, ...], tuple[_Checked, ...]]
-_Table = tuple[list[int], list[_Checked]]
-
-
-def _list_once(table: _Table, exact: bool, listed: int | _Checked) -> None:
-    """List a rule under a guard once, though two of its guards may list it under one answer
-    (``type in [...]`` in two branches): a rule's guards are listed one after the other."""
-    rules = table[0 if exact else 1]
-    if not rules or rules[-1] is not listed:
-        rules.append(listed)  # type: ignore[arg-type]
-
-
-def _frozen(table: _Table) -> _Listed:
-    enough, checked = table
-    return tuple(enough), tuple(checked)
-
-
-def _guard_order(guard: tuple[str, str, frozenset | None]) -> tuple:
-    """Guards in a fixed order, so the tables do not depend on set iteration order."""
-    kind, name, values = guard
-    return (kind, name, sorted(map(repr, values or ())))
-
-
-def _frozen_tables(tables: dict[str, dict[object, _Table]]) -> tuple:
-    return tuple(
-        (name, {value: _frozen(table) for value, table in by_value.items()})
-        for name, by_value in tables.items()
-    )
-
-
-def _getter(names: tuple[str, ...]) -> Callable[[dict], tuple]:
-    """The values of these fields as a tuple (``itemgetter`` returns a bare value for one)."""
-    if len(names) > 1:
-        return itemgetter(*names)
-    return lambda values: tuple(values[name] for name in names)
 
 
 def compile_rule_set(
