@@ -102,8 +102,19 @@ class _FiredSource:
             self.add_found(2, enough)
             for number, condition in checked:
                 self.add_checked(2, number, condition)
-        for name, table in self.listing.by_value["answer"].items():
-            self.add_lookup(1, table, f"values[{name!r}]")
+        answers = self.listing.by_value["answer"]
+        # The answers whose rules need no check are looked up in one call of update, not one
+        # call each: most answers ("none") find no rule.
+        lookups = [
+            f"{self.bind(_enough(table))}.get(values[{name!r}], ())"
+            for name, table in answers.items()
+            if not _has_checked(table)
+        ]
+        if lookups:
+            self.lines.append(f"    update({', '.join(lookups)})")
+        for name, table in answers.items():
+            if _has_checked(table):
+                self.add_lookup(1, table, f"values[{name!r}]")
         for name, table in self.listing.by_value["member"].items():
             self.lines.append(f"    for member in values[{name!r}]:")
             self.add_lookup(2, table, "member")
@@ -137,9 +148,8 @@ class _FiredSource:
     def add_lookup(self, depth: int, table: dict[object, _Table], answer: str) -> None:
         """The rules listed under ``answer`` in ``table``: found, or checked by a call."""
         indent = "    " * depth
-        if not any(checked for _, checked in table.values()):
-            found = self.bind({value: tuple(enough) for value, (enough, _) in table.items()})
-            self.lines.append(f"{indent}update({found}.get({answer}, ()))")
+        if not _has_checked(table):
+            self.lines.append(f"{indent}update({self.bind(_enough(table))}.get({answer}, ()))")
             return
         listed = self.bind(
             {
@@ -154,3 +164,12 @@ class _FiredSource:
             f"{indent}    for number, check in listed[1]:",
             f"{indent}        if check(values): add(number)",
         ]
+
+
+def _has_checked(table: dict[object, _Table]) -> bool:
+    return any(checked for _, checked in table.values())
+
+
+def _enough(table: dict[object, _Table]) -> dict[object, tuple[int, ...]]:
+    """A table of rules that need no check: answer -> their numbers."""
+    return {value: tuple(enough) for value, (enough, _) in table.items()}
