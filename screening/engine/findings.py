@@ -194,7 +194,8 @@ class _BuilderSource:
         if plan.note_fired:
             self.add(depth, f"fired.append(test{number})")
         elif anchor and plan.note_anchors and self.wait.item_field:
-            items = f"items{number}" if test.inner else f"matching_items(test{number}, facts)"
+            has_items = test.inner is not None
+            items = f"items{number}" if has_items else f"matching_items(test{number}, facts)"
             self.add(depth, f"anchored += {items}")
         elif not anchor and plan.from_today_unless_anchor:
             self.add(depth, "from_today = True")
