@@ -102,26 +102,17 @@ class _FiredSource:
             self.add_found(2, enough)
             for number, condition in checked:
                 self.add_checked(2, number, condition)
-        answers = self.listing.by_value["answer"]
-        # The answers whose rules need no check are looked up in one call of update, not one
-        # call each: most answers ("none") find no rule.
-        lookups = [
-            f"{self.bind(_enough(table))}.get(values[{name!r}], ())"
-            for name, table in answers.items()
-            if not _has_checked(table)
-        ]
-        if lookups:
-            self.lines.append(f"    update({', '.join(lookups)})")
-        for name, table in answers.items():
-            if _has_checked(table):
-                self.add_lookup(1, table, f"values[{name!r}]")
+        for name, table in self.listing.by_value["answer"].items():
+            self.lines.append(f"    answer = values[{name!r}]")
+            self.add_lookup(1, table)
         for name, table in self.listing.by_value["member"].items():
-            self.lines.append(f"    for member in values[{name!r}]:")
-            self.add_lookup(2, table, "member")
+            self.lines.append(f"    for answer in values[{name!r}]:")
+            self.add_lookup(2, table)
         for name, table in self.listing.by_value["item"].items():
             list_name, item_name = name.split(".")
             self.lines.append(f"    for item in values[{list_name!r}]:")
-            self.add_lookup(2, table, f"item[{item_name!r}]")
+            self.lines.append(f"        answer = item[{item_name!r}]")
+            self.add_lookup(2, table)
         self.lines.append("    return found")
         # The source is this code over schema field names and bound names (see the docstring).
         exec(compile("\n".join(self.lines), "<fired rules>", "exec"), self.names)  # noqa: S102
@@ -145,11 +136,13 @@ class _FiredSource:
         self.names.update(condition.namespace or {})
         self.lines.append(f"{'    ' * depth}if {condition.expression}: add({number})")
 
-    def add_lookup(self, depth: int, table: dict[object, _Table], answer: str) -> None:
-        """The rules listed under ``answer`` in ``table``: found, or checked by a call."""
+    def add_lookup(self, depth: int, table: dict[object, _Table]) -> None:
+        """The rules listed under ``answer`` in ``table``: found, or checked by a call. (``in``
+        first: most answers find no rule, and it costs less than a call of ``get``.)"""
         indent = "    " * depth
-        if not _has_checked(table):
-            self.lines.append(f"{indent}update({self.bind(_enough(table))}.get({answer}, ()))")
+        if not any(checked for _, checked in table.values()):
+            found = self.bind({value: tuple(enough) for value, (enough, _) in table.items()})
+            self.lines += [f"{indent}if answer in {found}:", f"{indent}    update({found}[answer])"]
             return
         listed = self.bind(
             {
@@ -158,18 +151,9 @@ class _FiredSource:
             }
         )
         self.lines += [
-            f"{indent}listed = {listed}.get({answer})",
-            f"{indent}if listed is not None:",
-            f"{indent}    update(listed[0])",
-            f"{indent}    for number, check in listed[1]:",
+            f"{indent}if answer in {listed}:",
+            f"{indent}    enough, checked = {listed}[answer]",
+            f"{indent}    update(enough)",
+            f"{indent}    for number, check in checked:",
             f"{indent}        if check(values): add(number)",
         ]
-
-
-def _has_checked(table: dict[object, _Table]) -> bool:
-    return any(checked for _, checked in table.values())
-
-
-def _enough(table: dict[object, _Table]) -> dict[object, tuple[int, ...]]:
-    """A table of rules that need no check: answer -> their numbers."""
-    return {value: tuple(enough) for value, (enough, _) in table.items()}
