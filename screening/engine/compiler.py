@@ -40,7 +40,8 @@ class CompiledTest:
     # whole numbers, yes/no): a guard for tests that have none of their own, like `gte`.
     answers: tuple | None = None
     # The check as an expression over ``values``, with the names in ``namespace`` (the rule's
-    # values and item checks, shared by the nodes of a condition): finding builders inline it.
+    # values and item checks, shared by the nodes of a condition): the rule set's ``fired``
+    # function (dispatch.py) and the finding builders inline it.
     expression: str = ""
     namespace: dict | None = None
 

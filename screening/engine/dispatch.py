@@ -9,10 +9,10 @@ every intake. Under a guard, the rules for which meeting it is enough
 (``compiler.guard_suffices``) are found without a check; a rule listed twice is found once.
 
 ``fired_function`` writes the guards as straight-line Python, compiled once per rule set: one
-test per guard field, and the conditions of the rules under a true field inlined, which costs
-less than walking tables of guards. Answers, members and items are looked up in tables bound by
-name. The source holds only this code, the schema's field names and names bound to the rules'
-numbers, tables and values: nothing written in a rule is compiled.
+test per guard field, with the conditions of the rules under a true field (or under no guard)
+inlined, which costs less than walking tables of guards. Answers, members and items are looked
+up in tables bound by name. The source holds only this code, the schema's field names and
+names bound to the rules' numbers, tables and values: nothing written in a rule is compiled.
 """
 
 from __future__ import annotations
