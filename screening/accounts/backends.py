@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
+from screening.sql import prepared_cursor
+
 from .models import Clinic, Membership
 
 
@@ -35,7 +37,7 @@ def _member_by_sql(user_id):
     reading the user, on every request. PostgreSQL only: its driver gives each column the type
     its field holds, so the row needs none of Django's converters (SQLite's would)."""
     sql, models = _member_query()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [user_id])
         row = cursor.fetchone()
     if row is None:

@@ -9,6 +9,8 @@ from django.contrib.sessions.backends import db
 from django.db import connection
 from django.utils import timezone
 
+from screening.sql import prepared_cursor
+
 _READ = (
     'SELECT "session_data" FROM "django_session" WHERE "session_key" = %s AND "expire_date" > %s'
 )
@@ -18,7 +20,7 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         expire_date = self.model._meta.get_field("expire_date")
         now = expire_date.get_db_prep_value(timezone.now(), connection=connection)
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_READ, [self.session_key, now])
             row = cursor.fetchone()
         if row is None:

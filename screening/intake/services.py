@@ -9,6 +9,7 @@ from django.utils import timezone
 from screening import audit
 from screening.audit.models import AuditAction
 from screening.records.services import record_screening
+from screening.sql import prepared_cursor
 
 from .invitations import sent_intake
 from .models import Draft, Invitation
@@ -97,7 +98,7 @@ def close_draft(token, clinic, practitioner, answers: dict, screening) -> bool:
         clinic.pk,
         practitioner.pk,
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_CLOSE_DRAFT, params)
         return cursor.rowcount == 1
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from screening import audit
 from screening.rules.services import NoPublishedRuleSet, decide
+from screening.sql import prepared_cursor
 
 from .models import Client, ClientAnswers, Screening, codes_of, decided_fields
 
@@ -136,7 +137,7 @@ def _saved_for_known_client(screening: Screening, identity: dict) -> bool:
         for field in fields
         if field.name != "client"
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _save_for_known_client_sql(),
             [

@@ -1,6 +1,7 @@
 import time
 from datetime import timedelta
 
+import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -44,6 +45,23 @@ def test_a_page_read_twice_a_minute_writes_the_session_once(client, practitioner
             assert client.get(reverse("home")).status_code == 200
     updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')]
     assert len(updates) == 1
+
+
+def test_each_request_reads_its_session_and_user_by_statements_planned_once(client, practitioner):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no prepared statements (CI's second pass)")
+    client.force_login(practitioner)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(2):
+            assert client.get(reverse("home")).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('FROM "django_session"' in statement for statement in prepared)
+    assert any('FROM "auth_user"' in statement for statement in prepared)
+    logged = [q["sql"] for q in queries]
+    assert all(logged), logged  # the query log still shows the prepared statements
+    assert sum('FROM "django_session"' in sql for sql in logged) == 2  # read on every request
 
 
 def test_a_signed_out_sessions_cookie_opens_nothing(client, practitioner):
