@@ -1,10 +1,11 @@
 """The bench-only URLconf (scripts/bench_settings.py): the app's URLs and the bare baseline views
 that `manage.py bench_consultation` and `bench_api` compare them with. Never in production URLs.
 
-Each baseline does the same job with nothing around it: no sign-in, session, form, rules or
-audit, only Django's middleware.
+Each baseline does the same job with nothing around it: no sign-in, session, form or rules, only
+Django's middleware; `audited` alone also appends an audit event, as every API call does.
 """
 
+import functools
 import json
 
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +14,9 @@ from django.template import engines
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from screening import audit
+from screening.accounts.models import Clinic
+from screening.audit.models import AuditAction
 from screening.intake.models import Draft
 from screening.urls import urlpatterns as app_urls
 
@@ -32,6 +36,19 @@ def _baseline(view):
 def bare(request):
     """Parse the JSON body and answer a little JSON."""
     return JsonResponse({"fields": len(json.loads(request.body))})
+
+
+@_baseline
+def audited(request):
+    """`bare`, and one audit event of the clinic appended, as every API call appends one."""
+    fields = len(json.loads(request.body))
+    audit.log_event(AuditAction.EVALUATED, user=None, clinic=_clinic(request.GET["clinic"]))
+    return JsonResponse({"fields": fields})
+
+
+@functools.cache
+def _clinic(pk):
+    return Clinic.objects.get(pk=pk)
 
 
 @_baseline
@@ -60,6 +77,7 @@ def insert(request):
 
 urlpatterns = [
     path("bench/bare", bare),
+    path("bench/audited", audited),
     path("bench/page", page),
     path("bench/update", update),
     path("bench/insert", insert),

@@ -152,17 +152,17 @@ def drive(side: Side, seconds: float, threads: int, port: int = PORT) -> Result:
 
 
 def compare(pairs: list[tuple[Side, Side]], *, seconds: float, threads: int, rounds: int, out):
-    """Drive each (app, baseline) pair in turns; write one line per pair, ending in its ratio."""
-    for pair in pairs:
-        for side in pair:
-            drive(side, 1, threads)  # warm up: imports, compiled rules, connections
+    """Drive each (app, baseline) pair in turns; write one line per pair, ending in its ratio.
+    A side in two pairs (one app beside two baselines) is driven once a round."""
+    sides = list({id(side): side for pair in pairs for side in pair}.values())
+    for side in sides:
+        drive(side, 1, threads)  # warm up: imports, compiled rules, connections
     best: dict[str, Result] = {}
     for _ in range(rounds):
-        for pair in pairs:
-            for side in pair:
-                result = drive(side, seconds, threads)
-                if side.name not in best or result.rate > best[side.name].rate:
-                    best[side.name] = result
+        for side in sides:
+            result = drive(side, seconds, threads)
+            if side.name not in best or result.rate > best[side.name].rate:
+                best[side.name] = result
     for app, baseline in pairs:
         ratio = best[app.name].rate / best[baseline.name].rate
         out.write(

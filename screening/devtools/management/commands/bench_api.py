@@ -12,28 +12,29 @@ class Command(bench.BenchCommand):
     help = (
         "Serve the app with gunicorn (production settings, 2 workers) on PostgreSQL and time "
         "POST /api/v1/evaluate beside a bare JSON view (parse the body, answer a little JSON) in "
-        "the same run, with the same intake. Prints req/s, p50 and p99 of each and their ratio. "
+        "the same run, with the same intake, then beside that view appending one audit event "
+        "(each API call appends one). Prints req/s, p50 and p99 of each and their ratio. "
         "Writes a key and audit events of a 'Bench clinic': use a database of its own."
     )
 
     def handle(self, *args, seconds, rounds, threads, **options):
         self.migrated_postgresql()
-        Clinic.objects.get_or_create(name="Bench clinic")
+        clinic, _ = Clinic.objects.get_or_create(name="Bench clinic")
         key = new_key()
         body = json.dumps(bench_intake()).encode()
         headers = {"Content-Type": "application/json"}
         evaluate = ("POST", "/api/v1/evaluate", body, {**headers, "Authorization": f"Bearer {key}"})
         bare = ("POST", "/bench/bare", body, headers)
+        audited = ("POST", f"/bench/audited?clinic={clinic.pk}", body, headers)
         with bench.gunicorn(bench.server_environment(API_PER_MINUTE="100000000")):
             self.stdout.write(
                 f"gunicorn, 2 workers, PostgreSQL; {threads} client threads; best of {rounds} "
                 f"rounds of {seconds:g} s."
             )
+            app = bench.Side("evaluate", lambda: evaluate)
             pairs = [
-                (
-                    bench.Side("evaluate", lambda: evaluate),
-                    bench.Side("bare JSON view", lambda: bare),
-                )
+                (app, bench.Side("bare JSON view", lambda: bare)),
+                (app, bench.Side("audited JSON view", lambda: audited)),
             ]
             bench.compare(pairs, seconds=seconds, threads=threads, rounds=rounds, out=self.stdout)
 
