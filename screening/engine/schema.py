@@ -275,7 +275,13 @@ _DERIVED = (
 INTAKE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Client and treatment",
-        ("client_age_years", "treatment_areas", "treatment_goal", "fitzpatrick_type"),
+        (
+            "client_age_years",
+            "treatment_areas",
+            "treatment_goal",
+            "fitzpatrick_type",
+            "topical_products",
+        ),
     ),
     (
         "Infection and skin today",
@@ -328,11 +334,10 @@ INTAKE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "Medicines, skincare, allergies and procedures",
+        "Medicines, allergies and procedures",
         (
             "medications",
             "isotretinoin_last_dose_months_ago",
-            "topical_products",
             "allergies",
             "allergy_details",
             "recent_procedures",

@@ -220,6 +220,11 @@ class IntakeForm(CleanTextForm):
         choices=FITZPATRICK,
         coerce=int,
     )
+    uses_topical_products = yes_no(
+        "Has the client used any creams, serums, acids or retinol products on this area in the "
+        "last two weeks, or use any daily?",
+        field_label("topical_products"),
+    )
     history_of_pih = yes_no(
         "Have dark marks ever stayed after spots, an injury or a procedure (post-inflammatory "
         "hyperpigmentation)?",
@@ -333,7 +338,7 @@ class IntakeForm(CleanTextForm):
     )
     pregnant = yes_no("Is the client pregnant, or might she be?", field_label("pregnant"))
     breastfeeding = yes_no("Is the client breastfeeding?", field_label("breastfeeding"))
-    # 5. Medicines and skincare
+    # 5. Medicines
     takes_medications = yes_no(
         "Does the client take any medicines, injections, patches or supplements, prescribed or "
         "over the counter?",
@@ -371,11 +376,6 @@ class IntakeForm(CleanTextForm):
             },
         ),
         field_label("isotretinoin_last_dose_months_ago"),
-    )
-    uses_topical_products = yes_no(
-        "Has the client used any creams, serums, acids or retinol products on this area in the "
-        "last two weeks, or use any daily?",
-        field_label("topical_products"),
     )
     # 6. Allergies
     has_allergies = yes_no(
@@ -670,7 +670,8 @@ def _none_answer(name: str) -> str | None:
 NONE_ANSWERS: dict[str, dict[str, str]] = {
     section.key: answers
     for section in SECTIONS
-    if (answers := {q: a for q in section.top_questions() if (a := _none_answer(q))})
+    if section.none_apply
+    and (answers := {q: a for q in section.top_questions() if (a := _none_answer(q))})
 }
 NONE_VALUE: dict[str, str] = {q: a for answers in NONE_ANSWERS.values() for q, a in answers.items()}
 #: The follow-up questions of each question (every row a list can grow to): a filled follow-up

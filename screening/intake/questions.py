@@ -180,6 +180,7 @@ class Section:
     title: str
     items: tuple
     short: str = ""  # the title in the progress bar, where six must fit a phone's width
+    none_apply: bool = True  # it offers "None of these apply" for its yes/no and list questions
 
     @property
     def field_names(self) -> list[str]:

@@ -43,8 +43,19 @@ SECTIONS = (
             "treatment_areas",
             "treatment_goal",
             "fitzpatrick_type",
+            # Skincare on the area plans the treatment: asked here, not among the health
+            # sections that "None of these apply" answers.
+            "uses_topical_products",
+            FollowUp(
+                "uses_topical_products",
+                ("yes",),
+                (PRODUCT_ROWS,),
+                intro="If yes: list each product, and how many days ago it was last used.",
+                keep_filled=True,
+            ),
         ),
         short="Client",
+        none_apply=False,
     ),
     Section(
         "infection",
@@ -121,7 +132,7 @@ SECTIONS = (
     ),
     Section(
         "medicines",
-        "Medicines, skincare, allergies and procedures",
+        "Medicines, allergies and procedures",
         (
             "takes_medications",
             FollowUp("takes_medications", ("yes",), ("medications",), keep_filled=True),
@@ -133,14 +144,6 @@ SECTIONS = (
                     "isotretinoin_taking_now",
                     FollowUp("isotretinoin_taking_now", ("no",), ("isotretinoin_months_ago",)),
                 ),
-            ),
-            "uses_topical_products",
-            FollowUp(
-                "uses_topical_products",
-                ("yes",),
-                (PRODUCT_ROWS,),
-                intro="If yes: list each product, and how many days ago it was last used.",
-                keep_filled=True,
             ),
             "has_allergies",
             FollowUp("has_allergies", ("yes",), ("allergies", "allergy_details"), keep_filled=True),

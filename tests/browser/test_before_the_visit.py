@@ -89,7 +89,7 @@ def answer_the_rest(phone, actions):
         actions.tap(
             phone.locator(f"#section-{key}").get_by_role("button", name="None of these apply")
         )
-    products = phone.locator("#section-medicines").get_by_role("group", name="creams, serums")
+    products = phone.locator("#section-client").get_by_role("group", name="creams, serums")
     actions.tap(products.get_by_text("Yes", exact=True))
     product = phone.get_by_role("group", name="Product 1", exact=True)
     product.get_by_label("Product name").fill("CeraVe moisturising cream")

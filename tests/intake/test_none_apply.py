@@ -37,14 +37,14 @@ def test_it_answers_each_unanswered_question_of_its_section_and_no_other():
 
 
 def test_it_never_overwrites_an_answer_nor_a_list_with_items():
-    data = {"pregnant": ["yes"], "uses_topical_products": [""], "topical_products_1_name": ["X"]}
+    data = {"pregnant": ["yes"], "had_recent_procedures": [""], "recent_procedures_1_type": ["X"]}
 
     answered = apply_none(data, "medicines")
     apply_none(data, "health")
 
     assert data["pregnant"] == ["yes"]
-    assert "uses_topical_products" not in answered
-    assert data["uses_topical_products"] == [""]  # the product listed will ask for its Yes
+    assert "had_recent_procedures" not in answered
+    assert data["had_recent_procedures"] == [""]  # the procedure listed will ask for its Yes
     assert data["takes_medications"] == ["no"]
 
 
@@ -66,7 +66,7 @@ def test_the_record_keeps_the_sections_answered_so_with_the_fields_they_gave():
     assert form.is_valid(), form.errors
     assert form.none_applied_sections() == [
         {"section": "Healing and general health", "fields": ["pregnant", "breastfeeding"]},
-        {"section": "Medicines, skincare, allergies and procedures", "fields": ["allergies"]},
+        {"section": "Medicines, allergies and procedures", "fields": ["allergies"]},
     ]
 
 

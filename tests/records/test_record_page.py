@@ -21,7 +21,7 @@ def test_it_groups_answers_by_section_with_form_labels():
     sections = answers_by_section({"client": {"name": "Ada"}, **BASELINE})
     titles = [section["title"] for section in sections]
     assert titles[0] == "Client and treatment"
-    assert titles[-1] == "Medicines, skincare, allergies and procedures"
+    assert titles[-1] == "Medicines, allergies and procedures"
     treatment = {a["label"]: a["answer"] for a in sections[0]["answers"]}
     assert treatment["Fitzpatrick skin type"] == "2"
     assert treatment["Treatment areas"] == "Face"
