@@ -70,10 +70,15 @@ STORED_NAMES = (*dict.fromkeys((*FIELD_NAMES, *ALL_ROW_NAMES)), NONE_APPLIED, *R
 def raw_answers(post) -> dict[str, list[str]]:
     """The form's answers from a POST as stored in `Draft.data`: name -> list of values."""
     return {
-        name: [value[:MAX_VALUE_LENGTH] for value in post.getlist(name)[:MAX_VALUES]]
+        name: [value[:MAX_VALUE_LENGTH] for value in post.getlist(name)[: most_values(name)]]
         for name in STORED_NAMES
         if name in post
     }
+
+
+def most_values(name: str) -> int:
+    # "None of these apply" marks one value for each question it answered, more than 20 in all.
+    return len(NONE_VALUE) if name == NONE_APPLIED else MAX_VALUES
 
 
 def checked_answers(post, stored: dict) -> tuple[dict[str, list[str]], dict[str, str]]:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
-from screening.intake.forms import IntakeForm, apply_none, checked_answers
+from screening.intake.forms import NONE_ANSWERS, IntakeForm, apply_none, checked_answers
 from screening.records.models import Screening
 from tests.intake.factories import SCREENING_DAY, answers, make_draft
 
@@ -55,6 +55,17 @@ def test_it_forgets_the_mark_of_an_answer_changed_afterwards():
     assert "pregnant" in data["none_applied"]
     assert "pregnant" not in changed["none_applied"]
     assert "breastfeeding" in changed["none_applied"]
+
+
+def test_a_save_keeps_every_mark_when_every_section_was_answered_so():
+    data = {}
+    for section in NONE_ANSWERS:
+        apply_none(data, section)
+
+    saved, _ = checked_answers(_post(**_flat(data)), {})
+
+    assert len(saved["none_applied"]) == 9 + 6 + 5 + 9 + 4 > 20
+    assert saved["none_applied"] == data["none_applied"]
 
 
 def test_the_record_keeps_the_sections_answered_so_with_the_fields_they_gave():
