@@ -44,6 +44,7 @@ from .questions import (
 from .rendering import render_questions_once
 from .sections import (
     ALL_ROW_NAMES,
+    ALL_SECTIONS,
     FIELD_NAMES,
     INFECTION_ROWS,
     MOST_ROWS,
@@ -62,9 +63,16 @@ from .sections import (
 
 MAX_VALUE_LENGTH = 5000
 MAX_VALUES = 20
-# The questions "None of these apply" answered, kept with the answers until the record is made.
+# The questions "None of these apply" answered, kept with the answers until the record is made,
+# and those of them that the button for every section answered.
 NONE_APPLIED = "none_applied"
-STORED_NAMES = (*dict.fromkeys((*FIELD_NAMES, *ALL_ROW_NAMES)), NONE_APPLIED, *REVIEW_TICKS)
+NONE_FOR_ALL = "none_applied_all"
+STORED_NAMES = (
+    *dict.fromkeys((*FIELD_NAMES, *ALL_ROW_NAMES)),
+    NONE_APPLIED,
+    NONE_FOR_ALL,
+    *REVIEW_TICKS,
+)
 
 
 def raw_answers(post) -> dict[str, list[str]]:
@@ -78,7 +86,7 @@ def raw_answers(post) -> dict[str, list[str]]:
 
 def most_values(name: str) -> int:
     # "None of these apply" marks one value for each question it answered, more than 20 in all.
-    return len(NONE_VALUE) if name == NONE_APPLIED else MAX_VALUES
+    return len(NONE_VALUE) if name in (NONE_APPLIED, NONE_FOR_ALL) else MAX_VALUES
 
 
 def checked_answers(post, stored: dict) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -86,10 +94,11 @@ def checked_answers(post, stored: dict) -> tuple[dict[str, list[str]], dict[str,
 
     A refused answer (a NUL character, say) keeps its stored value, so the draft stays one that
     can be saved and screened, and every other answer is still kept. A press of a section's
-    "None of these apply" (`apply_none`, without script) answers its unanswered questions.
+    "None of these apply" (`apply_none`, without script) answers its unanswered questions, and of
+    the button for every section (`apply_none=all`) those of every section.
     """
     data = raw_answers(post)
-    if post.get("apply_none") in NONE_ANSWERS:
+    if post.get("apply_none") in NONE_BUTTONS:
         apply_none(data, post["apply_none"])
     keep_none_marks(data)
     refused = {}
@@ -110,7 +119,12 @@ def apply_none(data: dict, section: str) -> list[str]:
 
     A question answered already, or whose follow-up holds anything, keeps its answer: the button
     never overwrites what was typed. Returns the names of the questions it answered.
+    `ALL_SECTIONS` does so in every section that has the button, marked as answered all at once.
     """
+    if section == ALL_SECTIONS:
+        answered = [name for key in NONE_ANSWERS for name in apply_none(data, key)]
+        data[NONE_FOR_ALL] = [*data.get(NONE_FOR_ALL, []), *answered]
+        return answered
     answered = []
     for name, value in NONE_ANSWERS[section].items():
         if any(given.strip() for n in (name, *FOLLOW_UPS[name]) for given in data.get(n, [])):
@@ -122,22 +136,30 @@ def apply_none(data: dict, section: str) -> list[str]:
 
 
 def none_applied_message(section: str, data: dict) -> str:
-    """What "None of these apply" did in `section`, said after the page comes back."""
-    number, title = next((n, s.title) for n, s in enumerate(SECTIONS, 1) if s.key == section)
-    marked = set(data.get(NONE_APPLIED, ()))
-    count = sum(name in marked for name in NONE_ANSWERS[section])
+    """What "None of these apply" did in `section` (or in every section), said after the page
+    comes back."""
+    if section == ALL_SECTIONS:
+        numbers = [n for n, s in enumerate(SECTIONS, 1) if s.key in NONE_ANSWERS]
+        where, count = f"Sections {numbers[0]} to {numbers[-1]}", len(data.get(NONE_FOR_ALL, ()))
+    else:
+        number, title = next((n, s.title) for n, s in enumerate(SECTIONS, 1) if s.key == section)
+        marked = set(data.get(NONE_APPLIED, ()))
+        where, count = f"{number}. {title}", sum(name in marked for name in NONE_ANSWERS[section])
     return (
-        f"{number}. {title}: {count} question{pluralize(count)} answered No or None. Check them "
-        "with the client and change any that does apply."
+        f"{where}: {count} question{pluralize(count)} answered No or None. Check them with the "
+        "client and change any that does apply."
     )
 
 
 def keep_none_marks(data: dict) -> None:
-    """Keep the marks of the questions whose answer is still the one "None of these apply" gave."""
+    """Keep the marks of the questions whose answer is still the one "None of these apply" gave,
+    and of those among them that the button for every section gave."""
     marks = set(data.pop(NONE_APPLIED, []))
+    at_once = set(data.pop(NONE_FOR_ALL, []))
     kept = [name for name in NONE_VALUE if name in marks and data.get(name) == [NONE_VALUE[name]]]
-    if kept:
-        data[NONE_APPLIED] = kept
+    for mark, names in ((NONE_APPLIED, kept), (NONE_FOR_ALL, [n for n in kept if n in at_once])):
+        if names:
+            data[mark] = names
 
 
 def answers_as_post(data: dict) -> MultiValueDict:
@@ -403,6 +425,7 @@ class IntakeForm(CleanTextForm):
         field_label("recent_procedures"),
     )
     none_applied = NoneMarks(required=False)
+    none_applied_all = NoneMarks(required=False)
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -610,18 +633,23 @@ class IntakeForm(CleanTextForm):
 
     def none_applied_sections(self) -> list[dict]:
         """By section, the intake fields whose answer "None of these apply" gave (for the record),
-        from a valid form: the marked questions still answered as the button answered them."""
+        from a valid form: the marked questions still answered as the button answered them. A
+        section some of whose answers the button for every section gave is `all_at_once`."""
         marked = {
             name
             for name in self.cleaned_data.get(NONE_APPLIED, ())
             if self._raw(name) == NONE_VALUE[name]
         }
+        at_once = marked.intersection(self.cleaned_data.get(NONE_FOR_ALL, ()))
         sections = []
         for section in self.sections:
             questions = NONE_ANSWERS.get(section.key, {})
             fields = [ASKED_FOR.get(name, name) for name in questions if name in marked]
             if fields:
-                sections.append({"section": section.title, "fields": fields})
+                entry = {"section": section.title, "fields": fields}
+                if at_once.intersection(questions):
+                    entry["all_at_once"] = True
+                sections.append(entry)
         return sections
 
     def section_progress(self) -> list[dict]:
@@ -679,6 +707,8 @@ NONE_ANSWERS: dict[str, dict[str, str]] = {
     and (answers := {q: a for q in section.top_questions() if (a := _none_answer(q))})
 }
 NONE_VALUE: dict[str, str] = {q: a for answers in NONE_ANSWERS.values() for q, a in answers.items()}
+#: What a press of "None of these apply" posts as `apply_none`: a section, or every section.
+NONE_BUTTONS = (*NONE_ANSWERS, ALL_SECTIONS)
 #: The follow-up questions of each question (every row a list can grow to): a filled follow-up
 #: means the question is answered.
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {

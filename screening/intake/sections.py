@@ -17,6 +17,8 @@ PROCEDURE_ROWS = Rows(
     "recent_procedures", 6, "procedure", ("type", "days_ago", "in_treatment_area")
 )
 ROW_EDITORS = (INFECTION_ROWS, PRODUCT_ROWS, PROCEDURE_ROWS)
+# The `apply_none` of the button that answers every section's unanswered questions at once.
+ALL_SECTIONS = "all"
 # A list grows past its rows one row at a time (see `row_counts`), up to this many rows; a record
 # listing more cannot be corrected through the form.
 MOST_ROWS = 30
@@ -238,11 +240,13 @@ def consultation_layout(
     `none_answers` gives, by section key, the answer "None of these apply" gives each of its
     questions; a section with some gets the button. The button's address is the template's
     `save_url`: without script it posts the answers there, which fills them in and comes back.
+    One more button, before the first of those sections, does what all of theirs do; it shows
+    only on a page that sets `none_for_all`.
     """
-    return Layout(
-        *(_section_layout(n, s, none_answers.get(s.key)) for n, s in enumerate(sections, 1)),
-        "none_applied",
-    )
+    parts = [_section_layout(n, s, none_answers.get(s.key)) for n, s in enumerate(sections, 1)]
+    first = next(n for n, s in enumerate(sections) if s.key in none_answers)
+    parts.insert(first, _none_for_all(none_answers))
+    return Layout(*parts, "none_applied", "none_applied_all")
 
 
 def _section_layout(number: int, section: Section, none_answers: dict | None) -> Fieldset:
@@ -270,6 +274,25 @@ def _none_apply(section: Section, none_answers: dict[str, str]) -> HTML:
         f"question below that has no answer yet. Change any that does apply.</p>"
         f'<p class="none-apply-status mb-0" id="none-apply-{key}-status" role="status"></p>'
         f"</div>"
+    )
+
+
+def _none_for_all(none_answers: dict[str, dict[str, str]]) -> HTML:
+    # Only where the practitioner asks the questions aloud (a review of systems, all negative
+    # but for what is said): a client skimming their own form answers section by section.
+    answers = " ".join(f"{n}={v}" for key in none_answers for n, v in none_answers[key].items())
+    return HTML(
+        "{% if none_for_all %}"
+        '<div class="none-apply none-apply-all" id="none-apply-all">'
+        f'<button type="submit" class="btn btn-outline-primary none-apply-button" '
+        f'name="apply_none" value="{ALL_SECTIONS}" formaction="{{{{ save_url }}}}" formnovalidate '
+        f'data-none-answers="{answers}" aria-describedby="none-apply-all-help">'
+        "None of these apply in any section below</button>"
+        '<p class="form-text mb-0" id="none-apply-all-help">Answers No or None to each question '
+        "below that has no answer yet, as each section's own button does. Check them with the "
+        "client and change any that does apply.</p>"
+        '<p class="none-apply-status mb-0" id="none-apply-all-status" role="status"></p>'
+        "</div>{% endif %}"
     )
 
 

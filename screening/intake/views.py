@@ -23,7 +23,7 @@ from screening.records.models import Client
 from screening.records.services import CannotScreen
 
 from .forms import (
-    NONE_ANSWERS,
+    NONE_BUTTONS,
     IntakeForm,
     answers_as_post,
     checked_answers,
@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import Draft, Invitation
 from .review import client_review, unchecked_sections
+from .sections import ALL_SECTIONS
 from .services import discard_draft, own_drafts, screen_draft
 
 # The session's note of a new consultation started for a returning client: its token and answers.
@@ -246,9 +247,10 @@ def save_answers(request, token):
     for message in refused.values():
         messages.error(request, f"Not saved: {message}")
     section = request.POST.get("apply_none")
-    if section in NONE_ANSWERS:  # the no-script "None of these apply": back to its section
+    if section in NONE_BUTTONS:  # the no-script "None of these apply": back to where it was
         messages.success(request, none_applied_message(section, draft.data))
-        return redirect(f"{draft.get_absolute_url()}#section-{section}")
+        anchor = "none-apply-all" if section == ALL_SECTIONS else f"section-{section}"
+        return redirect(f"{draft.get_absolute_url()}#{anchor}")
     messages.success(request, f"Saved at {saved_at:%H:%M}. Open it again from your home page.")
     return redirect(draft)
 

@@ -82,7 +82,8 @@ class Screening(models.Model):
         default=list,
         blank=True,
         help_text='The sections answered with "None of these apply": each section\'s title and '
-        "the intake fields whose answer that button gave (a list of {section, fields}).",
+        "the intake fields whose answer that button gave (a list of {section, fields}), with "
+        'all_at_once true when "None of these apply in any section below" gave them.',
     )
 
     objects = ScreeningQuerySet.as_manager()

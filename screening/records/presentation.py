@@ -123,9 +123,13 @@ def answers_by_section(intake: dict, none_applied=()) -> list[dict]:
     A field the record does not hold (a record kept under an older schema) is left out, and a field
     no section names is listed under "Other answers", so nothing stored is ever hidden. Answers
     given by a section's "None of these apply" (`none_applied`, as a screening keeps it) are
-    marked `by_none`, and their section `none_applied`.
+    marked `by_none`, and their section `none_applied`; a section some of whose answers the
+    button for every section gave is `all_at_once`.
     """
     by_none = {field for section in none_applied for field in section["fields"]}
+    at_once = {
+        f for section in none_applied if section.get("all_at_once") for f in section["fields"]
+    }
     sections = []
     shown = {"client"}
     for title, names in INTAKE_SECTIONS:
@@ -141,8 +145,14 @@ def answers_by_section(intake: dict, none_applied=()) -> list[dict]:
         ]
         shown.update(names)
         if answers:
-            used = any(answer["by_none"] for answer in answers)
-            sections.append({"title": title, "answers": answers, "none_applied": used})
+            sections.append(
+                {
+                    "title": title,
+                    "answers": answers,
+                    "none_applied": any(answer["by_none"] for answer in answers),
+                    "all_at_once": not at_once.isdisjoint(names),
+                }
+            )
     rest = [
         {"field": name, "label": field_label(name), "answer": answer_text(name, value)}
         for name, value in intake.items()

@@ -116,11 +116,25 @@
   // Without script the button posts the answers to the save address, which fills them in.
 
   var NONE_MARK = "none_applied";
+  // The questions answered by "None of these apply in any section below" (the practitioner's
+  // page only) are marked once more, so that the record says they were answered all at once.
+  var ALL_MARK = "none_applied_all";
+  var allNoneButton = form.querySelector('button[name="apply_none"][value="all"]');
 
-  function noneMark(name) {
+  function noneMark(name, kind) {
     return form.querySelector(
-      'input[type="hidden"][name="' + NONE_MARK + '"][value="' + name + '"]'
+      'input[type="hidden"][name="' + (kind || NONE_MARK) + '"][value="' + name + '"]'
     );
+  }
+
+  function addNoneMark(name, kind) {
+    if (!noneMark(name, kind)) {
+      var mark = document.createElement("input");
+      mark.type = "hidden";
+      mark.name = kind;
+      mark.value = name;
+      form.appendChild(mark);
+    }
   }
 
   function isAnswered(name) {
@@ -144,12 +158,9 @@
       }
       var input = form.querySelector('input[name="' + name + '"][value="' + parts[1] + '"]');
       input.checked = true;
-      if (!noneMark(name)) {
-        var mark = document.createElement("input");
-        mark.type = "hidden";
-        mark.name = NONE_MARK;
-        mark.value = name;
-        form.appendChild(mark);
+      addNoneMark(name, NONE_MARK);
+      if (button === allNoneButton) {
+        addNoneMark(name, ALL_MARK);
       }
       answered += 1;
     });
@@ -164,10 +175,12 @@
 
   function forgetNoneMark(input) {
     // An answer changed by hand is no longer the one "None of these apply" gave.
-    var mark = input.name ? noneMark(input.name) : null;
-    if (mark) {
-      mark.parentNode.removeChild(mark);
-    }
+    [NONE_MARK, ALL_MARK].forEach(function (kind) {
+      var mark = input.name ? noneMark(input.name, kind) : null;
+      if (mark) {
+        mark.parentNode.removeChild(mark);
+      }
+    });
   }
 
   form.addEventListener("click", function (event) {
@@ -186,7 +199,8 @@
 
   // Enter: this answer, then the next question still to answer -------------------------------
   // From the keyboard, Enter in an answer saves and moves on: to the next question without an
-  // answer (to its section's "None of these apply" while nothing in that section is answered),
+  // answer (to "None of these apply in any section below" while nothing below it is answered,
+  // else to its section's "None of these apply" while nothing in that section is answered),
   // into a list just answered Yes, and at the end to "Screen this client". On a yes/no or
   // choice question with nothing chosen yet, Enter chooses the option in focus, and a digit
   // chooses that option (1 the first) and moves on. Tab, arrows and Space keep their meaning.
@@ -214,12 +228,31 @@
     );
   }
 
+  function follows(element, other) {
+    return Boolean(other.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }
+
+  function isTouched(section) {
+    return Array.prototype.some.call(section.querySelectorAll(QUESTION), isFilled);
+  }
+
   function untouchedSectionButton(question) {
     var section = question.closest(".consultation-section");
     var button = section && section.querySelector('button[name="apply_none"]');
-    var touched =
-      section && Array.prototype.some.call(section.querySelectorAll(QUESTION), isFilled);
-    return button && !touched ? button : null;
+    return button && !isTouched(section) ? button : null;
+  }
+
+  function untouchedAllButton(question) {
+    if (!allNoneButton || !follows(question, allNoneButton)) {
+      return null;
+    }
+    var below = Array.prototype.filter.call(
+      form.querySelectorAll(".consultation-section"),
+      function (section) {
+        return follows(section, allNoneButton);
+      }
+    );
+    return below.some(isTouched) ? null : allNoneButton;
   }
 
   function nextToAnswer(after) {
@@ -228,13 +261,14 @@
       return !after.contains(question) && needsAnswer(question);
     });
     var later = open.filter(function (question) {
-      return after.compareDocumentPosition(question) & Node.DOCUMENT_POSITION_FOLLOWING;
+      return follows(question, after);
     });
     var question = later[0] || open[0];
     if (!question) {
       return screenButton;
     }
     return (
+      untouchedAllButton(question) ||
       untouchedSectionButton(question) ||
       question.querySelector("input:checked") ||
       question.querySelector("input, select, textarea")

@@ -112,6 +112,7 @@ def test_the_client_answers_on_their_phone_and_the_practitioner_reviews_screens_
     links_seen = set()
     phone.goto(link)
     expect(phone.get_by_role("heading", name="Before your visit")).to_be_visible()
+    expect(phone.get_by_role("button", name="None of these apply in any section")).to_have_count(0)
     assert_no_axe_violations(phone)
     only_the_clients_own(phone, links_seen)
     actions = Actions(phone)

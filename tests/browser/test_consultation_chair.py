@@ -49,45 +49,42 @@ def none_apply(actions, page, key):
     actions.tap(section(page, key).get_by_role("button", name="None of these apply"))
 
 
-def assert_healthy_record():
+def every_section_button(page):
+    return page.get_by_role("button", name="None of these apply in any section below")
+
+
+HEALTH_SECTIONS = (
+    "Infection and skin today",
+    "Skin conditions",
+    "Pigment and autoimmune",
+    "Healing and general health",
+    "Medicines, allergies and procedures",
+)
+
+
+def assert_healthy_record(**changes):
     screening = Screening.objects.get()
     assert screening.outcome == "proceed"
     recorded = {
         k: v for k, v in screening.intake.items() if k not in ("client", "client_age_years")
     }
-    assert recorded == {k: v for k, v in BASELINE.items() if k != "client_age_years"}
+    assert recorded == {k: v for k, v in {**BASELINE, **changes}.items() if k != "client_age_years"}
     return screening
 
 
-def test_a_healthy_client_takes_at_most_twelve_taps_on_a_tablet(open_page):
+def start_on_a_tablet(open_page):
+    """A consultation begun by taps on a tablet: the client, the area, the goal and skin type."""
     page = open_page(TABLET, has_touch=True)
     actions = Actions(page)
     actions.tap(page.get_by_role("link", name="Start a consultation"))
     page.get_by_label("Client's full name").fill("Ada Lovelace")
     page.get_by_label("Date of birth").fill("1992-06-01")
-
     client = section(page, "client")
     actions.tap(client.get_by_role("group", name="Which areas").get_by_text("Face", exact=True))
     actions.tap(client.get_by_text("Fine lines and wrinkles"))
     actions.tap(client.get_by_text("II: usually burns"))
     list_the_moisturiser(actions, page)
-    for key in ("infection", "skin", "pigment", "health", "medicines"):
-        none_apply(actions, page, key)
-    pregnant = section(page, "health").get_by_role("group", name="Is the client pregnant")
-    expect(pregnant.get_by_label("No", exact=True)).to_be_checked()  # answered, visibly
-    actions.tap(page.get_by_role("button", name="Screen this client"))
-
-    expect(page.get_by_role("heading", name="Proceed", exact=True)).to_be_visible()
-    print(f"\nA healthy client on a tablet: {actions.count} taps and key presses")
-    assert actions.count <= MAX_ACTIONS
-    screening = assert_healthy_record()
-    assert [s["section"] for s in screening.none_applied] == [
-        "Infection and skin today",
-        "Skin conditions",
-        "Pigment and autoimmune",
-        "Healing and general health",
-        "Medicines, allergies and procedures",
-    ]
+    return page, actions
 
 
 def list_the_moisturiser(actions, page):
@@ -100,7 +97,73 @@ def list_the_moisturiser(actions, page):
     actions.press("0")
 
 
-def test_a_keyboard_alone_takes_a_healthy_client_to_the_decision(open_page):
+def screen_the_client(actions, page):
+    expect_answered_no(page)
+    actions.tap(page.get_by_role("button", name="Screen this client"))
+    expect(page.get_by_role("heading", name="Proceed", exact=True)).to_be_visible()
+
+
+def expect_answered_no(page):
+    """A health question answered by "None of these apply", visibly."""
+    pregnant = section(page, "health").get_by_role("group", name="Is the client pregnant")
+    expect(pregnant.get_by_label("No", exact=True)).to_be_checked()
+
+
+def test_a_healthy_client_takes_at_most_twelve_taps_on_a_tablet_section_by_section(open_page):
+    page, actions = start_on_a_tablet(open_page)
+    for key in ("infection", "skin", "pigment", "health", "medicines"):
+        none_apply(actions, page, key)
+    screen_the_client(actions, page)
+
+    print(f"\nA healthy client on a tablet, section by section: {actions.count} taps")
+    assert actions.count <= MAX_ACTIONS
+    screening = assert_healthy_record()
+    assert [s["section"] for s in screening.none_applied] == list(HEALTH_SECTIONS)
+    assert not any(s.get("all_at_once") for s in screening.none_applied)
+    expect(page.get_by_text("Answered with “None of these apply”")).to_have_count(5)
+
+
+def test_a_healthy_client_takes_fewer_taps_with_the_button_for_every_section(open_page):
+    page, actions = start_on_a_tablet(open_page)
+    actions.tap(every_section_button(page))
+    screen_the_client(actions, page)
+
+    print(f"\nA healthy client on a tablet, every section at once: {actions.count} taps")
+    assert actions.count <= MAX_ACTIONS - 4
+    screening = assert_healthy_record()
+    assert [(s["section"], s.get("all_at_once")) for s in screening.none_applied] == [
+        (title, True) for title in HEALTH_SECTIONS
+    ]
+    expect(
+        page.get_by_text("Answered all at once, with “None of these apply in any")
+    ).to_have_count(5)
+
+
+def test_the_button_for_every_section_keeps_each_answer_given_and_each_stays_changeable(
+    open_page,
+):
+    page = open_page(TABLET, has_touch=True)
+    page.get_by_role("link", name="Start a consultation").click()
+    page.get_by_label("Client's full name").fill("Ada Lovelace")
+    cold_sores = section(page, "infection").get_by_role("group", name="ever had cold sores")
+    cold_sores.get_by_text("Yes", exact=True).click()
+
+    every_section_button(page).click()
+
+    expect(cold_sores.get_by_label("Yes", exact=True)).to_be_checked()
+    expect(
+        page.get_by_text("32 questions answered No or None; 1 already answered kept")
+    ).to_be_visible()
+    pregnant = section(page, "health").get_by_role("group", name="Is the client pregnant")
+    expect(pregnant.get_by_label("No", exact=True)).to_be_checked()
+    pregnant.get_by_text("Yes", exact=True).click()
+    expect(pregnant.get_by_label("Yes", exact=True)).to_be_checked()
+    products = section(page, "client").get_by_role("group", name="creams, serums")
+    expect(products.get_by_role("radio", checked=True)).to_have_count(0)  # not a health section
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["a product to list", "nothing to list"])
+def test_a_keyboard_alone_takes_a_healthy_client_to_the_decision(open_page, listed):
     page = open_page({"width": 1280, "height": 900})
     page.get_by_role("link", name="Start a consultation").focus()
     keys = Actions(page)
@@ -121,26 +184,29 @@ def test_a_keyboard_alone_takes_a_healthy_client_to_the_decision(open_page):
     keys.press("2")  # a digit chooses that option: II
     products = client.get_by_role("group", name="creams, serums")
     expect(products.get_by_label("Yes", exact=True)).to_be_focused()
-    keys.press("1")  # Yes, and into the list
-    product = page.get_by_role("group", name="Product 1", exact=True)
-    expect(product.get_by_label("Product name")).to_be_focused()
-    page.keyboard.type("CeraVe moisturising cream")
-    keys.press("Enter")  # a row begun: on to its other column
-    expect(product.get_by_label("Days since last used")).to_be_focused()
-    keys.press("0")
-    keys.press("Enter")
-    for key in ("infection", "skin", "pigment", "health", "medicines"):
-        none = section(page, key).get_by_role("button", name="None of these apply")
-        expect(none).to_be_focused()  # an untouched section is offered its "None of these apply"
+    if listed:
+        keys.press("1")  # Yes, and into the list
+        product = page.get_by_role("group", name="Product 1", exact=True)
+        expect(product.get_by_label("Product name")).to_be_focused()
+        page.keyboard.type("CeraVe moisturising cream")
+        keys.press("Enter")  # a row begun: on to its other column
+        expect(product.get_by_label("Days since last used")).to_be_focused()
+        keys.press("0")
         keys.press("Enter")
-    screen = page.get_by_role("button", name="Screen this client")
-    expect(screen).to_be_focused()  # nothing left to answer
+    else:
+        keys.press("2")  # No
+    expect(every_section_button(page)).to_be_focused()  # nothing below is answered yet
     keys.press("Enter")
-
+    expect_answered_no(page)
+    expect(page.get_by_role("button", name="Screen this client")).to_be_focused()  # all done
+    keys.press("Enter")
     expect(page.get_by_role("heading", name="Proceed", exact=True)).to_be_visible()
-    print(f"\nA healthy client by keyboard: {keys.count} key presses besides typing")
-    assert keys.count <= MAX_ACTIONS + 4  # one "None of these apply" per health section
-    assert_healthy_record()
+
+    said = "a product to list" if listed else "nothing to list"
+    print(f"\nA healthy client by keyboard, {said}: {keys.count} key presses besides typing")
+    assert keys.count <= (MAX_ACTIONS if listed else MAX_ACTIONS - 3)
+    screening = assert_healthy_record(**({} if listed else {"topical_products": []}))
+    assert all(s.get("all_at_once") for s in screening.none_applied)
 
 
 def test_a_client_with_more_products_than_the_usual_rows_gets_a_new_row_for_each(open_page):
@@ -245,8 +311,16 @@ def test_none_of_these_apply_and_enter_work_without_javascript(open_page):
 
     expect(page.get_by_text("5. Healing and general health: 9 questions answered")).to_be_visible()
     assert page.url.endswith("#section-health")
-    pregnant = section(page, "health").get_by_role("group", name="Is the client pregnant")
-    expect(pregnant.get_by_label("No", exact=True)).to_be_checked()
+    expect_answered_no(page)
+    every_section_button(page).click()
+
+    expect(
+        page.get_by_text("Sections 2 to 6: 24 questions answered")
+    ).to_be_visible()  # not 9 again
+    assert page.url.endswith("#none-apply-all")
+    cold_sores = section(page, "infection").get_by_role("group", name="ever had cold sores")
+    expect(cold_sores.get_by_label("No", exact=True)).to_be_checked()
+    expect(page.get_by_label("Client's full name")).to_have_value("No Script")
     page.get_by_label("Client's full name").press("Enter")  # saves; never screens nor answers
     expect(page.get_by_text("Saved at")).to_have_count(2)
     assert not Screening.objects.exists()

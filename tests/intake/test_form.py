@@ -81,7 +81,7 @@ def _rows(items):
 def test_it_asks_every_question_of_the_intake():
     form = IntakeForm()
 
-    assert set(FIELD_NAMES) | {"none_applied"} == set(form.fields)
+    assert set(FIELD_NAMES) | {"none_applied", "none_applied_all"} == set(form.fields)
     offered = [value for value, _ in form.fields["treatment_goal"].choices]
     assert offered == list(INTAKE_FIELDS["treatment_goal"].values)
     allergies = [value for value, _ in form.fields["allergies"].choices]

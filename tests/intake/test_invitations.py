@@ -442,3 +442,9 @@ def test_the_client_is_asked_in_their_own_words(link, phone):
     assert "Are you pregnant, or might you be?" in page
     assert "Have you ever had cold sores on the lips or face?" in page
     assert "the client" not in page.lower()
+
+
+def test_the_client_answers_section_by_section_with_no_button_for_every_section(link, phone):
+    page = phone.get(path_of(link)).content.decode()
+    assert page.count("None of these apply</button>") == 5
+    assert "None of these apply in any section" not in page

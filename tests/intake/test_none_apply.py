@@ -48,6 +48,20 @@ def test_it_never_overwrites_an_answer_nor_a_list_with_items():
     assert data["takes_medications"] == ["no"]
 
 
+def test_the_button_for_every_section_answers_each_as_its_own_button_would_and_says_so():
+    data = {"cold_sore_history": ["yes"]}
+    each = {"cold_sore_history": ["yes"]}
+
+    answered = apply_none(data, "all")
+    for section in NONE_ANSWERS:
+        apply_none(each, section)
+
+    assert data == {**each, "none_applied_all": answered}
+    assert data["cold_sore_history"] == ["yes"]  # never overwritten
+    assert "cold_sore_history" not in answered
+    assert "uses_topical_products" not in data  # asked with the treatment, by no such button
+
+
 def test_it_forgets_the_mark_of_an_answer_changed_afterwards():
     data, _ = checked_answers(_post(apply_none="health"), {})
     changed, _ = checked_answers(_post(**{**_flat(data), "pregnant": "yes"}), data)
@@ -66,6 +80,15 @@ def test_a_save_keeps_every_mark_when_every_section_was_answered_so():
 
     assert len(saved["none_applied"]) == 9 + 6 + 5 + 9 + 4 > 20
     assert saved["none_applied"] == data["none_applied"]
+
+
+def test_an_answer_changed_after_the_button_for_every_section_is_no_longer_marked_by_it():
+    data, _ = checked_answers(_post(apply_none="all"), {})
+    changed, _ = checked_answers(_post(**{**_flat(data), "pregnant": "yes"}), data)
+
+    assert "pregnant" in data["none_applied_all"]
+    assert "pregnant" not in changed["none_applied_all"] + changed["none_applied"]
+    assert "breastfeeding" in changed["none_applied_all"]
 
 
 def test_the_record_keeps_the_sections_answered_so_with_the_fields_they_gave():
@@ -103,12 +126,33 @@ def test_without_script_it_fills_the_section_and_comes_back_to_it(signed_in, cli
     assert _checked(page, "pregnant", "yes")
 
 
+def test_without_script_the_button_for_every_section_fills_them_and_keeps_what_was_typed(
+    signed_in, clinic, practitioner
+):
+    draft = make_draft(clinic, practitioner)
+    posted = {"client_name": "Ada Lovelace", "cold_sore_history": "yes", "apply_none": "all"}
+
+    response = signed_in.post(reverse("intake:save", args=[draft.token]), posted)
+
+    assert response["Location"] == f"{draft.get_absolute_url()}#none-apply-all"
+    draft.refresh_from_db()
+    assert draft.data["client_name"] == ["Ada Lovelace"]
+    assert draft.data["cold_sore_history"] == ["yes"] and draft.data["pregnant"] == ["no"]
+    page = signed_in.get(response["Location"]).content.decode()
+    answered = 9 + 6 + 5 + 9 + 4 - 1  # every health section's, but the cold sores answered Yes
+    assert f"Sections 2 to 6: {answered} questions answered No or None" in page
+    assert _checked(page, "cold_sore_history", "yes")
+    assert _checked(page, "pregnant", "no") and _checked(page, "had_recent_procedures", "no")
+    assert 'value="Ada Lovelace"' in page
+
+
 def test_a_new_consultation_answers_nothing_until_asked(signed_in, clinic, practitioner):
     draft = make_draft(clinic, practitioner)
 
     page = signed_in.get(draft.get_absolute_url()).content.decode()
 
     assert page.count("None of these apply</button>") == 5
+    assert page.count("None of these apply in any section below</button>") == 1
     assert " checked" not in page
 
 
@@ -135,6 +179,27 @@ def test_screening_keeps_on_the_record_what_none_of_these_apply_answered(
     record = signed_in.get(screening.get_absolute_url()).content.decode()
     assert record.count("(None of these apply)") == 9 + 6 + 5 + 9
     assert record.count("Answered with “None of these apply”") == 4
+
+
+def test_the_record_says_which_sections_were_answered_all_at_once(signed_in, clinic, practitioner):
+    draft = make_draft(clinic, practitioner)
+    save = reverse("intake:save", args=[draft.token])
+    signed_in.post(save, {"apply_none": "health"})
+    signed_in.post(save, {**_flat(draft_data(draft)), "apply_none": "all"})
+
+    signed_in.post(draft.get_absolute_url(), {**answers(), **_flat(draft_data(draft))})
+
+    screening = Screening.objects.get()
+    assert [(s["section"], s.get("all_at_once", False)) for s in screening.none_applied] == [
+        ("Infection and skin today", True),
+        ("Skin conditions", True),
+        ("Pigment and autoimmune", True),
+        ("Healing and general health", False),  # its own button had answered it already
+        ("Medicines, allergies and procedures", True),
+    ]
+    record = signed_in.get(screening.get_absolute_url()).content.decode()
+    assert record.count("Answered all at once, with “None of these apply in any section") == 4
+    assert record.count("Answered with “None of these apply”") == 1
 
 
 def draft_data(draft):

@@ -130,6 +130,8 @@ def test_it_shows_the_consultation_form_filled_with_the_answers_in_force(keeper_
     assert re.search(r'name="vitiligo_family_history" value="yes"[^>]*checked', html)
     assert re.search(r'name="pregnant" value="yes"[^>]*checked', html)  # the amendment's
     assert re.search(r'name="client_name"[^>]*disabled', html)  # the client record's
+    # Every answer is the record's: corrections change answers one by one, never all at once.
+    assert "None of these apply in any section" not in html
 
 
 @pytest.mark.django_db
