@@ -89,17 +89,22 @@ def most_values(name: str) -> int:
     return len(NONE_VALUE) if name in (NONE_APPLIED, NONE_FOR_ALL) else MAX_VALUES
 
 
-def checked_answers(post, stored: dict) -> tuple[dict[str, list[str]], dict[str, str]]:
+def checked_answers(
+    post, stored: dict, *, every_section: bool = False
+) -> tuple[dict[str, list[str]], dict[str, str]]:
     """`raw_answers`, and why each answer that cannot be stored was refused (by field name).
 
     A refused answer (a NUL character, say) keeps its stored value, so the draft stays one that
     can be saved and screened, and every other answer is still kept. A press of a section's
     "None of these apply" (`apply_none`, without script) answers its unanswered questions, and of
-    the button for every section (`apply_none=all`) those of every section.
+    the button for every section those of every section, on the page that offers it only (see
+    `pressed_none_button`); elsewhere the marks only that button gives are dropped too.
     """
     data = raw_answers(post)
-    if post.get("apply_none") in NONE_BUTTONS:
-        apply_none(data, post["apply_none"])
+    if not every_section:
+        data.pop(NONE_FOR_ALL, None)
+    if section := pressed_none_button(post, every_section=every_section):
+        apply_none(data, section)
     keep_none_marks(data)
     refused = {}
     for name, values in list(data.items()):
@@ -112,6 +117,16 @@ def checked_answers(post, stored: dict) -> tuple[dict[str, list[str]], dict[str,
         else:
             del data[name]
     return data, refused
+
+
+def pressed_none_button(post, *, every_section: bool = False) -> str | None:
+    """The "None of these apply" a POST pressed without script (`apply_none`): a section's key,
+    or `ALL_SECTIONS` where the page offers the button for every section (`every_section`: the
+    practitioner's consultation, never the client's own form nor a correction). None for any
+    other value, a hand-made `apply_none=all` included: it answers nothing."""
+    pressed = post.get("apply_none")
+    offered = NONE_BUTTONS if every_section else NONE_ANSWERS
+    return pressed if pressed in offered else None
 
 
 def apply_none(data: dict, section: str) -> list[str]:

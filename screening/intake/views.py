@@ -23,12 +23,12 @@ from screening.records.models import Client
 from screening.records.services import CannotScreen
 
 from .forms import (
-    NONE_BUTTONS,
     IntakeForm,
     answers_as_post,
     checked_answers,
     initial_from,
     none_applied_message,
+    pressed_none_button,
 )
 from .models import Draft, Invitation
 from .review import client_review, unchecked_sections
@@ -146,9 +146,15 @@ def invitation_of(draft: Draft) -> Invitation | None:
         return None
 
 
+def consultation_answers(post, stored: dict):
+    """`checked_answers` for the practitioner's consultation: the one page that offers "None of
+    these apply in any section below" (the client's own form and a correction do not)."""
+    return checked_answers(post, stored, every_section=True)
+
+
 def submit(request, token):
     """Screen the client: valid answers become a record and the draft is closed, in one go."""
-    answers, refused = checked_answers(request.POST, {})
+    answers, refused = consultation_answers(request.POST, {})
     form = IntakeForm(request.POST)
     unchecked = unchecked_sections(request.POST) if reviewed(request) else []
     if form.is_valid() and not refused and not unchecked:
@@ -212,7 +218,7 @@ def keep_answers(request, token) -> Draft:
     refused) or nothing was typed in a new one; nothing typed is lost."""
     draft = own_or_new_draft(request, token)
     if draft.screening_id is None:
-        answers, _refused = checked_answers(request.POST, draft.data)
+        answers, _refused = consultation_answers(request.POST, draft.data)
         if typed(answers) or not draft._state.adding:
             draft.store(answers)
     return draft
@@ -225,7 +231,7 @@ def save_answers(request, token):
     """Autosave (JSON for the page's script) and the no-script "Save and continue later"."""
     draft = own_or_new_draft(request, token)
     wants_json = "application/json" in request.headers.get("Accept", "")
-    answers, refused = checked_answers(request.POST, draft.data)
+    answers, refused = consultation_answers(request.POST, draft.data)
     if draft._state.adding and not typed(answers):
         return nothing_to_save(request, draft, wants_json)
     if draft.screening_id is not None or not draft.store(answers):
@@ -246,8 +252,8 @@ def save_answers(request, token):
         )
     for message in refused.values():
         messages.error(request, f"Not saved: {message}")
-    section = request.POST.get("apply_none")
-    if section in NONE_BUTTONS:  # the no-script "None of these apply": back to where it was
+    section = pressed_none_button(request.POST, every_section=True)
+    if section:  # the no-script "None of these apply": back to where it was
         messages.success(request, none_applied_message(section, draft.data))
         anchor = "none-apply-all" if section == ALL_SECTIONS else f"section-{section}"
         return redirect(f"{draft.get_absolute_url()}#{anchor}")

@@ -21,9 +21,21 @@ from screening.records.models import Screening
 from screening.rules.services import NoPublishedRuleSet
 
 from .answers import answers_from_intake, too_long_lists
-from .forms import IntakeForm, answers_as_post, checked_answers, initial_from
+from .forms import (
+    IntakeForm,
+    answers_as_post,
+    checked_answers,
+    initial_from,
+    pressed_none_button,
+)
 
 CLIENT_QUESTIONS = ("client_name", "client_date_of_birth", "client_reference")
+# Said when a correction is asked to answer what no button of its page answers (every section
+# at once, say): the page comes back as it was posted.
+NOTHING_ANSWERED = (
+    "Nothing was answered for you: a correction is made section by section, with each "
+    "section's own “None of these apply”. Your changes are kept below; nothing is saved yet."
+)
 
 
 class ReasonForm(CleanTextForm):
@@ -59,6 +71,8 @@ def correct_answers(request, pk):
     if request.method == "POST" and not context["too_long"]:
         answers, refused = checked_answers(request.POST, {})
         if "apply_none" in request.POST:  # "None of these apply" without script: shown again
+            if pressed_none_button(request.POST) is None:
+                messages.warning(request, NOTHING_ANSWERED)
             form = correction_form(screening, in_force, shown=answers)
             reason = ReasonForm(initial={"reason": request.POST.get("reason", "")})
         else:

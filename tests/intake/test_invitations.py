@@ -448,3 +448,56 @@ def test_the_client_answers_section_by_section_with_no_button_for_every_section(
     page = phone.get(path_of(link)).content.decode()
     assert page.count("None of these apply</button>") == 5
     assert "None of these apply in any section" not in page
+
+
+def test_a_made_up_press_for_every_section_answers_nothing_on_the_clients_form(link, phone):
+    url = path_of(link)
+    typed = {"client_name": "Ada Lovelace", "cold_sore_history": "yes", "apply_none": "all"}
+
+    response = send(phone, url, typed, path=url + "save/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Saved at" in page and 'value="Ada Lovelace"' in page
+    assert re.search(r'name="cold_sore_history" value="yes"[^>]*checked', page)
+    assert not re.search(r'name="pregnant" value="no"[^>]*checked', page)
+    saved = Invitation.objects.get().answers
+    assert saved == {"client_name": ["Ada Lovelace"], "cold_sore_history": ["yes"]}
+
+
+def test_a_made_up_press_for_every_section_sends_nothing_unanswered(link, phone):
+    url = path_of(link)
+    typed = answers(client_name="Ada Lovelace", pregnant=None, breastfeeding=None)
+
+    response = send(phone, url, {**typed, "apply_none": "all"})
+
+    assert response.status_code == 200
+    assert "attention before sending" in response.content.decode()
+    invitation = Invitation.objects.get()
+    assert invitation.submitted_at is None
+    assert invitation.answers["client_name"] == ["Ada Lovelace"]
+    assert "pregnant" not in invitation.answers and "breastfeeding" not in invitation.answers
+
+
+def test_the_client_still_answers_a_section_with_its_own_button_without_script(link, phone):
+    url = path_of(link)
+    typed = {"client_name": "Ada Lovelace", "pregnant": "yes", "apply_none": "health"}
+
+    response = send(phone, url, typed, path=url + "save/")
+
+    page = response.content.decode()
+    assert re.search(r'name="breastfeeding" value="no"[^>]*checked', page)
+    saved = Invitation.objects.get().answers
+    assert saved["pregnant"] == ["yes"] and saved["breastfeeding"] == ["no"]
+    assert "cold_sore_history" not in saved  # another section's question
+
+
+def test_the_clients_answers_never_claim_to_be_answered_all_at_once(link, phone):
+    url = path_of(link)
+    marks = {"none_applied": ["pregnant"], "none_applied_all": ["pregnant"]}
+
+    send(phone, url, {"pregnant": "no", **marks}, path=url + "save/")
+
+    saved = Invitation.objects.get().answers
+    assert saved["none_applied"] == ["pregnant"]
+    assert "none_applied_all" not in saved

@@ -83,12 +83,24 @@ def test_a_save_keeps_every_mark_when_every_section_was_answered_so():
 
 
 def test_an_answer_changed_after_the_button_for_every_section_is_no_longer_marked_by_it():
-    data, _ = checked_answers(_post(apply_none="all"), {})
-    changed, _ = checked_answers(_post(**{**_flat(data), "pregnant": "yes"}), data)
+    data, _ = checked_answers(_post(apply_none="all"), {}, every_section=True)
+    changed, _ = checked_answers(
+        _post(**{**_flat(data), "pregnant": "yes"}), data, every_section=True
+    )
 
     assert "pregnant" in data["none_applied_all"]
     assert "pregnant" not in changed["none_applied_all"] + changed["none_applied"]
     assert "breastfeeding" in changed["none_applied_all"]
+
+
+def test_only_the_page_offering_it_answers_every_section_at_once():
+    posted = _post(client_name="Ada", apply_none="all")
+
+    offered, _ = checked_answers(posted, {}, every_section=True)
+    elsewhere, _ = checked_answers(posted, {})
+
+    assert offered["pregnant"] == ["no"]
+    assert elsewhere == {"client_name": ["Ada"]}
 
 
 def test_the_record_keeps_the_sections_answered_so_with_the_fields_they_gave():

@@ -135,6 +135,42 @@ def test_it_shows_the_consultation_form_filled_with_the_answers_in_force(keeper_
 
 
 @pytest.mark.django_db
+def test_a_made_up_press_for_every_section_answers_nothing_in_a_correction(
+    keeper_client, screening
+):
+    typed = corrected(screening, vitiligo_family_history=False)
+    for cleared in ("pregnant", "breastfeeding", "cold_sore_history"):
+        typed.pop(cleared)
+    url = reverse("intake:correct", args=[screening.pk])
+
+    response = keeper_client.post(url, {"reason": "Typo", "apply_none": "all", **typed})
+
+    assert response.status_code == 200
+    assert not Amendment.objects.exists()
+    html = response.content.decode()
+    assert "Typo</textarea>" in html
+    assert re.search(r'name="vitiligo_family_history" value="no"[^>]*checked', html)
+    for cleared in ("pregnant", "breastfeeding", "cold_sore_history"):
+        assert not re.search(rf'name="{cleared}" value="[^"]*"[^>]*checked', html)
+    assert "section by section" in html
+
+
+@pytest.mark.django_db
+def test_a_sections_own_button_still_answers_it_in_a_correction(keeper_client, screening):
+    typed = corrected(screening)
+    for cleared in ("pregnant", "cold_sore_history"):
+        typed.pop(cleared)
+    url = reverse("intake:correct", args=[screening.pk])
+
+    response = keeper_client.post(url, {"reason": "Typo", "apply_none": "health", **typed})
+
+    html = response.content.decode()
+    assert re.search(r'name="pregnant" value="no"[^>]*checked', html)
+    assert not re.search(r'name="cold_sore_history" value="[^"]*"[^>]*checked', html)
+    assert not Amendment.objects.exists()
+
+
+@pytest.mark.django_db
 def test_practitioners_cannot_amend_or_override(client, practitioner, screening):
     client.force_login(practitioner)
     for name in ("intake:correct", "records:screening_override"):
