@@ -41,7 +41,7 @@ def test_it_uses_sqlite_by_default():
 
 def test_it_selects_postgresql_from_database_url():
     url = "postgres://postgres@127.0.0.1:5432/screening"
-    assert engine_for(**PRODUCTION_ENV, DATABASE_URL=url) == "django.db.backends.postgresql"
+    assert engine_for(**PRODUCTION_ENV, DATABASE_URL=url) == "screening.db.postgresql"
 
 
 def test_it_refuses_to_serve_in_production_without_a_secret_key():

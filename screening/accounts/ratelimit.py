@@ -77,15 +77,19 @@ def count_if(key_or_request, scope: str, per_seconds: int, where: str = "", para
     """Count this event for the key and return the count in this window. With `where`, a SQL
     condition (with `params`), count it only if the condition holds, in the same statement;
     None when it does not hold."""
-    source = f"SELECT %s, %s, 1 WHERE {where}" if where else "VALUES (%s, %s, 1)"
     with prepared_cursor() as cursor:
-        cursor.execute(
-            _COUNT.format(source=source),
-            [_key(key_or_request, scope), _window_ends(per_seconds), *params],
-        )
+        cursor.execute(*count_statement(key_or_request, scope, per_seconds, where, params))
         row = cursor.fetchone()
-    _prune_now_and_then()
     return row[0] if row else None
+
+
+def count_statement(key_or_request, scope: str, per_seconds: int, where: str = "", params=()):
+    """The statement of `count_if` and its parameters, for a caller that runs it with more (an
+    API call: screening/api/keys.py). It returns the count, or no row when `where` fails."""
+    _prune_now_and_then()
+    source = f"SELECT %s, %s, 1 WHERE {where}" if where else "VALUES (%s, %s, 1)"
+    params = [_key(key_or_request, scope), _window_ends(per_seconds), *params]
+    return _COUNT.format(source=source), params
 
 
 def _prune_now_and_then() -> None:

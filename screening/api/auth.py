@@ -2,7 +2,9 @@
 
 from ninja.security import HttpBearer
 
-from .keys import calling
+from screening.audit import client_address
+
+from .keys import calling, evaluating
 from .models import ApiKey
 from .problems import Problem
 
@@ -13,14 +15,26 @@ def bearer_token(request) -> str | None:
 
 
 class ApiKeyAuth(HttpBearer):
-    """Finds the key; None (401) for a missing, wrong or revoked one. Never logs the header."""
+    """Finds the key; None (401) for a missing, wrong or revoked one. Never logs the header.
+
+    `evaluate`: the key of an evaluate call, counted with the call's audit event and the rules in
+    use read (request.rules_in_use: rows for rules_in_use, or None)."""
+
+    def __init__(self, *, evaluate: bool = False):
+        super().__init__()
+        self.evaluate = evaluate
 
     def __call__(self, request):
         token = bearer_token(request)
         return self.authenticate(request, token) if token else None
 
     def authenticate(self, request, token):
-        called = calling(token)
+        if self.evaluate:
+            called = evaluating(token, remote_addr=client_address(request))
+            if called is not None:
+                *called, request.rules_in_use = called
+        else:
+            called = calling(token)
         if called is None:
             return None
         api_key, over_limit = called

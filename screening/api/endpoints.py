@@ -22,7 +22,7 @@ from screening.records.services import record_screening
 from screening.rules.services import NoSuchRuleSet, decide, published_version
 
 from . import schemas
-from .auth import require_scope
+from .auth import ApiKeyAuth, require_scope
 from .body import field_errors, request_json, valid_intake
 from .models import IdempotentScreening, Scope
 from .problems import Problem, invalid_input
@@ -50,15 +50,16 @@ def rule_set_for(version: int | None):
         raise invalid_input([{"field": "rule_set", "message": str(missing)}]) from None
 
 
-def evaluated(intake: object, *, on: datetime.date, rule_set, clinic) -> dict:
-    """The decision JSON `manage.py screen` prints for this intake, rule set and day."""
+def evaluated(intake: object, *, on: datetime.date, rule_set, clinic, in_use_rows=None) -> dict:
+    """The decision JSON `manage.py screen` prints for this intake, rule set and day (`in_use_rows`:
+    see decide)."""
     if not isinstance(intake, dict):
         raise invalid_input([{"field": "body", "message": "The body must be a JSON object."}])
     if not engine.EARLIEST_DAY <= on <= engine.LATEST_DAY:
         message = f"Give a day from {engine.EARLIEST_DAY} to {engine.LATEST_DAY}."
         raise invalid_input([{"field": "on", "message": message}])
     try:
-        return decide(intake, on=on, rule_set=rule_set, clinic=clinic)[0]
+        return decide(intake, on=on, rule_set=rule_set, clinic=clinic, in_use_rows=in_use_rows)[0]
     except engine.IntakeInvalid as invalid:
         raise invalid_input(field_errors(invalid)) from None
 
@@ -70,6 +71,7 @@ def evaluated(intake: object, *, on: datetime.date, rule_set, clinic) -> dict:
         schemas.intake_schema(client_required=False), "An intake (INTAKE.md)."
     ),
     summary="Evaluate an intake (saves nothing)",
+    auth=ApiKeyAuth(evaluate=True),  # every call audited with its key's count
 )
 def evaluate(request, on: datetime.date | None = None, rule_set: int | None = None):
     api_key = require_scope(request, Scope.EVALUATE)
@@ -79,12 +81,7 @@ def evaluate(request, on: datetime.date | None = None, rule_set: int | None = No
         on=on or timezone.localdate(),
         rule_set=rule_set_for(rule_set),
         clinic=api_key.clinic,
-    )
-    audit.log_event(
-        AuditAction.EVALUATED,
-        user=api_key.user,
-        clinic=api_key.clinic,
-        remote_addr=remote_addr(request),
+        in_use_rows=request.rules_in_use,
     )
     return json_response(decision)
 

@@ -39,9 +39,19 @@ def log_event(action: str, *, user, clinic, obj=None, remote_addr=None, username
 
     `obj` is a model instance, or a model class for a list or a search of its rows (no id).
     """
+    event = new_event(
+        action, user=user, clinic=clinic, obj=obj, remote_addr=remote_addr, username=username
+    )
+    event.save()
+    return event
+
+
+def new_event(action: str, *, user, clinic, obj=None, remote_addr=None, username: str = ""):
+    """The event `log_event` records, not yet written (for a statement that writes it with more:
+    screening/api/keys.py)."""
     from .models import AuditEvent
 
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=action,
         user=user,
         clinic=clinic,

@@ -31,7 +31,6 @@ import json
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models.sql import InsertQuery
 
 from screening.sql import prepared_cursor
 
@@ -85,7 +84,7 @@ def _address(value):
 
 _ADVANCE_HEAD = """
 INSERT INTO "audit_chainhead" ("chain", "length", "last_event_id", "previous_hash", "last_hash")
-VALUES (%s, 1, {event_id}, %s, %s)
+{source}
 ON CONFLICT ("chain") DO UPDATE SET
     "length" = "audit_chainhead"."length" + 1,
     "last_event_id" = excluded."last_event_id",
@@ -99,21 +98,27 @@ _NEXT_TEXT = (
     """|| "audit_chainhead"."last_hash" || '",' || %s"""
 )
 
-_APPEND_IN_ONE = """
-WITH "event" AS ({insert_event}), "head" AS ({advance_head})
-INSERT INTO "audit_auditlink" ("event_id", "chain", "position", "previous_hash", "hash")
-SELECT "event"."id", %s, "head"."length", "head"."previous_hash", "head"."last_hash"
-FROM "event", "head"
-RETURNING "event_id"
-"""
+_APPEND_CTES = """"event" AS ({insert_event}),
+"head" AS ({advance_head}),
+"link" AS (
+    INSERT INTO "audit_auditlink" ("event_id", "chain", "position", "previous_hash", "hash")
+    SELECT "event"."id", %s, "head"."length", "head"."previous_hash", "head"."last_hash"
+    FROM "event", "head"
+    RETURNING "event_id"
+)"""
 
 
-def _advance_head_sql(vendor: str, event_id: str) -> str:
+_APPEND = 'WITH {ctes} SELECT "event_id" FROM "link"'
+
+
+def _advance_head_sql(vendor: str) -> str:
     if vendor == "postgresql":
+        source = 'SELECT %s, 1, "event"."id", %s, %s FROM "event"'
         next_hash = f"encode(sha256(convert_to({_NEXT_TEXT}, 'UTF8')), 'hex')"
     else:
+        source = "VALUES (%s, 1, %s, %s, %s)"
         next_hash = f"SHA256({_NEXT_TEXT})"  # Django registers SHA256 on SQLite connections
-    return _ADVANCE_HEAD.format(event_id=event_id, next_hash=next_hash).strip()
+    return _ADVANCE_HEAD.format(source=source, next_hash=next_hash).strip()
 
 
 def append(event, save) -> None:
@@ -121,47 +126,63 @@ def append(event, save) -> None:
     clinic's chain."""
     from .models import AuditLink
 
-    chain = chain_of(event.clinic_id)
-    fields = _fields_json(event)
-    first_hash = _hash(fields, chain=chain, position=1, previous_hash=GENESIS)
-    head_params = [chain, GENESIS, first_hash, fields]
     if connection.vendor == "postgresql":
+        ctes, params = append_ctes(event)
         with prepared_cursor() as cursor:
-            cursor.execute(
-                _append_in_one(type(event)), [*_insert_params(event), *head_params, chain]
-            )
+            cursor.execute(_APPEND.format(ctes=ctes), params)
             (event.pk,) = cursor.fetchone()
         event._state.adding, event._state.db = False, connection.alias
         return
+    head_params = _head_params(event)
     with transaction.atomic(savepoint=False):
         save()
         head_params.insert(1, event.pk)
         with connection.cursor() as cursor:
-            cursor.execute(_advance_head_sql("sqlite", event_id="%s"), head_params)
+            cursor.execute(_advance_head_sql("sqlite"), head_params)
             position, previous, digest = cursor.fetchone()
         AuditLink.objects.create(
-            event=event, chain=chain, position=position, previous_hash=previous, hash=digest
+            event=event,
+            chain=chain_of(event.clinic_id),
+            position=position,
+            previous_hash=previous,
+            hash=digest,
         )
 
 
+def append_ctes(event, only_if: str = "") -> tuple[str, list]:
+    """PostgreSQL: the common table expressions that append the new `event` and its link (the
+    last is "link", returning the event's id), and their parameters; to run alone or in a
+    statement with more to do (an API call: screening/api/keys.py). With `only_if`, a condition
+    on that statement's other expressions, nothing is written unless it holds."""
+    params = [*_insert_params(event), *_head_params(event), chain_of(event.clinic_id)]
+    return _append_ctes(type(event), only_if), params
+
+
+def _head_params(event) -> list:
+    """The chain, the genesis and first hashes (for its first event) and the event's fields."""
+    chain, fields = chain_of(event.clinic_id), _fields_json(event)
+    first_hash = _hash(fields, chain=chain, position=1, previous_hash=GENESIS)
+    return [chain, GENESIS, first_hash, fields]
+
+
 @functools.cache
-def _append_in_one(model) -> str:
-    """The PostgreSQL statement appending an event: the same for every event, so it is built once
-    per process (building it was a third of writing the event)."""
-    return _APPEND_IN_ONE.format(
-        insert_event=_insert_sql(model),
-        advance_head=_advance_head_sql("postgresql", event_id='(SELECT "id" FROM "event")'),
-    ).strip()
+def _append_ctes(model, only_if: str) -> str:
+    """The same for every event, so built once per process (building it was a third of writing
+    the event)."""
+    return _APPEND_CTES.format(
+        insert_event=_insert_sql(model, only_if), advance_head=_advance_head_sql("postgresql")
+    )
 
 
-def _insert_sql(model) -> str:
-    """The INSERT of a row of `model` as Django compiles it, returning its id."""
-    query = InsertQuery(model)
-    query.insert_values(_inserted_fields(model), [model()])
-    compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [model._meta.pk]
-    [(sql, _values)] = compiler.as_sql()
-    return sql
+def _insert_sql(model, only_if: str) -> str:
+    """The INSERT of a row of `model` returning its id: a SELECT of its values, so that it can
+    have a condition."""
+    fields = _inserted_fields(model)
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    where = f" WHERE {only_if}" if only_if else ""
+    table = model._meta.db_table
+    return f'INSERT INTO "{table}" ({columns}) SELECT {values}{where} RETURNING "id"'
 
 
 def _insert_params(event) -> list:

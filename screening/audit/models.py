@@ -15,7 +15,7 @@ class AuditAction(models.TextChoices):
     EXPORTED = "exported", "Exported"
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
-    EVALUATED = "evaluated", "Evaluated an intake (nothing saved)"
+    EVALUATED = "evaluated", "Asked for an evaluation (nothing saved)"
     CARD_FEEDBACK = "card_feedback", "Reported what was done with a CDS card"
     KEY_CREATED = "key_created", "Created an API key"
     KEY_REVOKED = "key_revoked", "Revoked an API key"

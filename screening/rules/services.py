@@ -269,36 +269,42 @@ def _finding_order(finding: dict) -> tuple:
     return (SEVERITY[finding["action"]], finding["rule"], wait is not None, -(wait or 0))
 
 
-def decide(intake: dict, *, on: datetime.date, rule_set=None, clinic=None) -> tuple[dict, int]:
+def decide(
+    intake: dict, *, on: datetime.date, rule_set=None, clinic=None, in_use_rows=None
+) -> tuple[dict, int]:
     """Validate `intake` and evaluate it; return the decision JSON and the floor's version.
 
     With a `clinic`, its published layer (if any) is evaluated with the floor. Raises
     engine.IntakeInvalid on bad input: nothing is evaluated on half-valid answers. Raises
-    NoPublishedRuleSet when no `rule_set` is given and none is published.
+    NoPublishedRuleSet when no `rule_set` is given and none is published. `in_use_rows`: the
+    rows of IN_USE_SQL, where the caller read them with its own statement.
     """
     valid = engine.validate_intake(intake)
     if rule_set is None:
-        rule_set, layer = rules_in_use(clinic)
+        rule_set, layer = rules_in_use(clinic, in_use_rows)
     else:
         layer = published_layer(clinic)
     return screening_rules(rule_set, layer).evaluate(valid, on=on), rule_set.version
 
 
-def rules_in_use(clinic) -> tuple[RuleSet, RuleSet | None]:
-    """The floor in use and the clinic's layer in use (or None), in one query.
+def rules_in_use(clinic, rows=None) -> tuple[RuleSet, RuleSet | None]:
+    """The floor in use and the clinic's layer in use (or None), in one query (IN_USE_SQL),
+    unless its `rows` were read already.
 
     Every API call asks, so the query is SQL written once rather than built by the ORM, and it
     reads only which versions are in use: published rule sets never change, so each one's row is
     read once per process."""
-    with prepared_cursor() as cursor:
-        cursor.execute(_IN_USE, [clinic.pk if clinic else None])
-        found = {clinic_id: _published(pk, at) for pk, clinic_id, at in cursor.fetchall()}
+    if rows is None:
+        with prepared_cursor() as cursor:
+            cursor.execute(IN_USE_SQL, [clinic.pk if clinic else None])
+            rows = cursor.fetchall()
+    found = {clinic_id: _published(pk, at) for pk, clinic_id, at in rows}
     if None not in found:
         raise NoPublishedRuleSet("No rule set has been published yet.")
     return found[None], found.get(clinic.pk) if clinic else None
 
 
-_IN_USE = """
+IN_USE_SQL = """
 SELECT "id", "clinic_id", "published_at" FROM "rules_ruleset" WHERE "id" IN (
     (SELECT "id" FROM "rules_ruleset" WHERE "clinic_id" IS NULL AND "status" = 'published'
         ORDER BY "version" DESC LIMIT 1),
