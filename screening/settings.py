@@ -164,6 +164,10 @@ RATE_LIMITS = {
     # Per API key, or per CDS client signing its calls.
     "api": (env.int("API_PER_MINUTE", default=600), 60),
 }
+# An evaluate call (which saves nothing) commits its audit event and rate count without waiting
+# for the disk: a crash of the database server may lose the last fraction of a second of them,
+# never anything else (README, "Configuration"). True makes it wait, as every other write does.
+EVALUATE_WAITS_FOR_DISK = env.bool("EVALUATE_WAITS_FOR_DISK", default=False)
 
 # Invitations (the client answers before the visit): the links start with SITE_URL and work for
 # INVITATION_HOURS unless submitted or revoked first.

@@ -2,7 +2,8 @@
 that `manage.py bench_consultation` and `bench_api` compare them with. Never in production URLs.
 
 Each baseline does the same job with nothing around it: no sign-in, session, form or rules, only
-Django's middleware; `audited` alone also appends an audit event, as every API call does.
+Django's middleware; `audited` alone also appends an audit event (waiting for the disk, as a
+screening's does).
 """
 
 import functools
@@ -40,7 +41,7 @@ def bare(request):
 
 @_baseline
 def audited(request):
-    """`bare`, and one audit event of the clinic appended, as every API call appends one."""
+    """`bare`, and one audit event of the clinic appended, as a screening appends one."""
     fields = len(json.loads(request.body))
     audit.log_event(AuditAction.EVALUATED, user=None, clinic=_clinic(request.GET["clinic"]))
     return JsonResponse({"fields": fields})

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from screening.api.models import ApiKey
+from screening.audit.chain import verify
 from screening.audit.models import AuditEvent
 from screening.records.models import Screening
 from tests.api.support import assert_problem, call, intake, new_key
@@ -135,3 +137,27 @@ def test_a_key_revoked_after_use_fails_on_its_next_call(client, clinic):
     ApiKey.objects.filter(pk=row.pk).update(revoked_at=timezone.now())
     assert_problem(call(client, "post", "/api/v1/evaluate", key, intake()), 401)
     assert AuditEvent.objects.filter(action="evaluated").count() == 1
+
+
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no commit that waits or not (CI's second pass)")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("waits", [False, True])
+def test_an_evaluate_call_waits_for_the_disk_only_when_set_to(
+    client, clinic, seeded_rules, settings, waits
+):
+    postgresql_only()
+    settings.EVALUATE_WAITS_FOR_DISK = waits
+    key = new_key(clinic, ["evaluate"])[1]
+    with CaptureQueriesContext(connection) as queries:
+        assert call(client, "post", "/api/v1/evaluate", key, intake()).status_code == 200
+    turned_off = "set_config('synchronous_commit', 'off', true)"
+    assert any(turned_off in query["sql"] for query in queries) is not waits
+    with connection.cursor() as cursor:  # the same connection: its next writes wait again
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    assert AuditEvent.objects.filter(action="evaluated").count() == 1
+    assert verify().problems == []

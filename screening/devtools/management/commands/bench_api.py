@@ -13,7 +13,8 @@ class Command(bench.BenchCommand):
         "Serve the app with gunicorn (production settings, 2 workers) on PostgreSQL and time "
         "POST /api/v1/evaluate beside a bare JSON view (parse the body, answer a little JSON) in "
         "the same run, with the same intake, then beside that view appending one audit event "
-        "(each API call appends one). Prints req/s, p50 and p99 of each and their ratio. "
+        "(waiting for the disk, as a screening's does). Prints req/s, p50 and p99 of each and "
+        "their ratio. "
         "Writes a key and audit events of a 'Bench clinic': use a database of its own."
     )
 
