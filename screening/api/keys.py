@@ -111,9 +111,9 @@ def calling(token: str) -> tuple[ApiKey, bool] | None:
 
 def evaluating(token: str, *, remote_addr) -> tuple[ApiKey, bool, list | None] | None:
     """`calling` for an evaluate call, which also appends the call's audit event and reads the
-    rules in use: on PostgreSQL in the same statement (as three statements they took a third of
-    the call's time). The rules in use come back as the rows of IN_USE_SQL, or None where they
-    were not read. A key without the evaluate scope is only counted: the endpoint refuses it."""
+    rules in use: on PostgreSQL in the same statement, one round trip where there were three. The
+    rules in use come back as the rows of IN_USE_SQL, or None where they were not read. A key
+    without the evaluate scope is only counted: the endpoint refuses it."""
     api_key = _key_of(token)
     allowed = api_key is not None and Scope.EVALUATE in api_key.scopes
     if allowed and connection.vendor == "postgresql":
