@@ -127,9 +127,8 @@ def append(event, save) -> None:
     from .models import AuditLink
 
     if connection.vendor == "postgresql":
-        ctes, params = append_ctes(event)
         with prepared_cursor() as cursor:
-            cursor.execute(_APPEND.format(ctes=ctes), params)
+            cursor.execute(_append_statement(type(event)), _append_params(event))
             (event.pk,) = cursor.fetchone()
         event._state.adding, event._state.db = False, connection.alias
         return
@@ -154,8 +153,11 @@ def append_ctes(event, only_if: str = "") -> tuple[str, list]:
     last is "link", returning the event's id), and their parameters; to run alone or in a
     statement with more to do (an API call: screening/api/keys.py). With `only_if`, a condition
     on that statement's other expressions, nothing is written unless it holds."""
-    params = [*_insert_params(event), *_head_params(event), chain_of(event.clinic_id)]
-    return _append_ctes(type(event), only_if), params
+    return _append_ctes(type(event), only_if), _append_params(event)
+
+
+def _append_params(event) -> list:
+    return [*_insert_params(event), *_head_params(event), chain_of(event.clinic_id)]
 
 
 def _head_params(event) -> list:
@@ -163,6 +165,11 @@ def _head_params(event) -> list:
     chain, fields = chain_of(event.clinic_id), _fields_json(event)
     first_hash = _hash(fields, chain=chain, position=1, previous_hash=GENESIS)
     return [chain, GENESIS, first_hash, fields]
+
+
+@functools.cache
+def _append_statement(model) -> str:
+    return _APPEND.format(ctes=_append_ctes(model, ""))
 
 
 @functools.cache

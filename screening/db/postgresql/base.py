@@ -15,9 +15,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         first query).
 
         Django asks the server with SELECT 1: a round trip on every request that reads the
-        database, a fifth of an API call's time. An idle connection has nothing to read unless the
-        server ended it (a restart or a terminated session sends its reason, then closes the
-        socket), so the server is asked only when something is waiting to be read."""
+        database (about 0.1 ms on the development machine). An idle connection has nothing to
+        read unless the server ended it (a restart or a terminated session sends its reason, then
+        closes the socket), so the server is asked only when something is waiting to be read."""
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False
